@@ -1,0 +1,183 @@
+"""The `nbe` command: a thin shell over the library.
+
+Each command's docstring is its help. Library errors become one line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import fingerprint, loader
+from .errors import RecorderError
+from .model import Example, Implementation, Tree
+
+
+def _examples_root(value: str | None) -> Path:
+    return Path(value or os.environ.get("NBE_EXAMPLES") or "examples").resolve()
+
+
+def _load(ctx: click.Context) -> Tree:
+    tree, problems = loader.load(ctx.obj["root"])
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    return tree
+
+
+def select(tree: Tree, patterns: tuple[str, ...]) -> list[tuple[Example, Implementation]]:
+    """Implementations whose id matches a pattern: an exact id, a glob
+    (jetstream/*/python), or a prefix folder (messaging, messaging/request-reply)."""
+    chosen = []
+    for example, impl in tree.implementations():
+        for pattern in patterns or ("*",):
+            pattern = pattern.strip("/")
+            if pattern.startswith("examples/"):
+                pattern = pattern[len("examples/"):]
+            if (fnmatch.fnmatchcase(impl.id, pattern) or impl.id.startswith(pattern + "/")
+                    or fnmatch.fnmatchcase(impl.id, pattern + "/*")):
+                chosen.append((example, impl))
+                break
+    return chosen
+
+
+def _one(tree: Tree, target: str) -> tuple[Example, Implementation]:
+    found = select(tree, (target,))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        known = "\n  ".join(impl.id for _, impl in tree.implementations()[:20])
+        raise RecorderError(f"no example matches {target!r}; examples look like "
+                            f"<category>/<example>/<language>, for instance:\n  {known}")
+    names = ", ".join(impl.id for _, impl in found)
+    raise RecorderError(f"{target!r} matches {len(found)} examples ({names}); name one")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--examples", "examples", envvar="NBE_EXAMPLES", metavar="DIR",
+              help="The examples folder (default: ./examples, or $NBE_EXAMPLES).")
+@click.pass_context
+def cli(ctx: click.Context, examples: str | None) -> None:
+    """Run, record and check the NATS example programs.
+
+    \b
+    Examples:
+      nbe run messaging/request-reply/python
+      nbe record                      # what is missing or stale
+      nbe check                       # for CI: exit 1 if anything is stale
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = _examples_root(examples)
+
+
+@cli.command("list")
+@click.argument("patterns", nargs=-1)
+@click.pass_context
+def list_(ctx: click.Context, patterns: tuple[str, ...]) -> None:
+    """List the examples and the state of their recordings.
+
+    \b
+    Example:
+      nbe list 'jetstream/*'
+    """
+    tree = _load(ctx)
+    for example, impl in select(tree, patterns):
+        state = fingerprint.status(example, impl)
+        click.echo(f"{impl.id:50} {state.state:8} {state.detail}")
+
+
+@cli.command()
+@click.argument("target")
+@click.pass_context
+def run(ctx: click.Context, target: str) -> None:
+    """Run one example live and exit with its exit status.
+
+    Starts the servers the example needs (127.0.0.1, ports chosen now, a
+    temporary store), unless NATS_URL is set, in which case that server is
+    used. The program's output streams to the terminal as it happens.
+
+    \b
+    Example:
+      nbe run messaging/request-reply/python
+    """
+    from .run import run_live
+
+    tree = _load(ctx)
+    example, impl = _one(tree, target)
+    sys.stdout.flush()
+    ctx.exit(run_live(example, impl))
+
+
+@cli.command()
+@click.argument("patterns", nargs=-1)
+@click.option("--force", is_flag=True, help="Record every selected example, even fresh ones.")
+@click.pass_context
+def record(ctx: click.Context, patterns: tuple[str, ...], force: bool) -> None:
+    """Record what is missing or stale (or everything selected, with --force).
+
+    A recording that fails replaces nothing: the earlier files stay as they
+    were, and the error shows the last lines of the output.
+
+    \b
+    Examples:
+      nbe record
+      nbe record messaging/request-reply/python
+      nbe record --force 'jetstream/*/python'
+    """
+    from .record import record_one
+
+    tree = _load(ctx)
+    chosen = select(tree, patterns)
+    if patterns and not chosen:
+        raise RecorderError(f"no example matches {' '.join(patterns)!r}")
+    failed = 0
+    for example, impl in chosen:
+        state = fingerprint.status(example, impl)
+        if state.state == "fresh" and not force:
+            continue
+        click.echo(f"recording {impl.id} ({state.state}{': ' + state.detail if state.detail else ''})")
+        result = record_one(example, impl, tree.root)
+        if result.ok:
+            click.echo(f"recorded  {impl.id} in {result.duration:.1f} s")
+        else:
+            failed += 1
+            click.echo(f"FAILED    {impl.id}: {result.reason}\n{result.tail}", err=True)
+    if failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("patterns", nargs=-1)
+@click.pass_context
+def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
+    """Say which recordings are missing, stale or failed; runs nothing.
+
+    Exits 1 if any is, so CI can refuse to publish a stale site.
+
+    \b
+    Example:
+      nbe check
+    """
+    tree = _load(ctx)
+    bad = 0
+    for example, impl in select(tree, patterns):
+        state = fingerprint.status(example, impl)
+        if state.state != "fresh":
+            bad += 1
+            click.echo(f"{state.state:8} {impl.id}: {state.detail}")
+    if bad:
+        click.echo(f"{bad} recording(s) need 'nbe record'", err=True)
+        ctx.exit(1)
+    click.echo("all recordings are fresh")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except RecorderError as err:
+        click.echo(f"nbe: {err}", err=True)
+        sys.exit(1)

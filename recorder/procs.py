@@ -1,0 +1,99 @@
+"""Finding and ending every process a run started, however it was started.
+
+Each run puts a marker in the environment of everything it starts
+(NBE_RUN=<id>). Children inherit it, including grandchildren that double-fork
+and leave their process group, and programs started by asciinema in a new
+session. Ending a run means signalling every process whose environment holds
+its marker, which nothing short of clearing the environment escapes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from pathlib import Path
+
+MARKER = "NBE_RUN"
+PROGRAM_MARKER = "NBE_PROGRAM"
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
+
+
+def marked(key: str, value: str) -> list[int]:
+    """Live processes whose environment holds key=value."""
+    needle = f"{key}={value}".encode()
+    found = []
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        if needle in _environ(int(entry)).split(b"\0"):
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # A zombie has exited; its parent just has not reaped it yet.
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def kill_marked(key: str, value: str, grace: float = 1.0) -> int:
+    """SIGTERM every marked process, wait up to grace, then SIGKILL the rest.
+    Returns how many processes were signalled."""
+    pids = marked(key, value)
+    for pid in pids:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.02)
+    # Kill until none is left: a process may fork while we look.
+    for _ in range(20):
+        rest = [p for p in marked(key, value) if _alive(p)]
+        if not rest:
+            break
+        for pid in rest:
+            _signal(pid, signal.SIGKILL)
+        time.sleep(0.02)
+    return len(pids)
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+_ports_lock = threading.Lock()
+_ports_given: set[int] = set()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1, never the same twice in this process,
+    so parallel jobs never share one."""
+    with _ports_lock:
+        for _ in range(100):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = int(sock.getsockname()[1])
+            if port not in _ports_given:
+                _ports_given.add(port)
+                return port
+    raise OSError("no free port found on 127.0.0.1")

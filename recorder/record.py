@@ -1,0 +1,133 @@
+"""Record one implementation: servers up, the command typed and captured,
+the result judged, and the outputs replaced only when the run succeeded."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import cast as castmod
+from . import fingerprint, procs, servers, terminal
+from .errors import RecorderError, ServerError
+from .model import Example, Implementation
+
+TAIL_LINES = 12
+_TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^panic: |^Unhandled exception",
+                        re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Result:
+    impl_id: str
+    ok: bool
+    reason: str  # empty when ok
+    tail: str  # last lines of the output (and server log) when it failed
+    duration: float  # seconds of the program's run
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def _write_atomic(path: Path, data: str) -> None:
+    """Write next to the target, then rename over it: a reader (or a crash)
+    sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".nbe-tmp-{os.getpid()}-{path.name}")
+    try:
+        tmp.write_text(data, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _judge(example: Example, capture: terminal.Capture, text: str) -> str:
+    """Why this run is a failure, or "" when it is a good recording."""
+    if capture.flooded:
+        return f"printed more than {terminal.OUTPUT_CAP // 1_000_000} MB and was stopped"
+    if capture.timed_out:
+        return f"reached its time limit of {example.timeout:g} s and was stopped"
+    if capture.cast is None or capture.exit_status is None:
+        return "the terminal session ended before the program finished"
+    if capture.exit_status != 0:
+        return f"exited with status {capture.exit_status}"
+    if _TRACEBACK.search(text):
+        return "printed a traceback"
+    for pattern in example.expect:
+        if not re.search(pattern, text, re.MULTILINE):
+            return f"its output does not match the expected pattern {pattern!r}"
+    return ""
+
+
+def _versions(impl: Implementation) -> dict[str, str]:
+    found = {"nats-server": servers.version()}
+    client = fingerprint.CLIENTS.get(impl.language.folder)
+    if client:
+        found[client] = fingerprint.package_version(client)
+    if impl.language.folder == "python":
+        found["python"] = ".".join(map(str, sys.version_info[:3]))
+    return found
+
+
+def _record_failure(impl: Implementation, digest: str, reason: str) -> None:
+    """Note the failure beside the outputs so `nbe check` reports it. The
+    recording itself (cast, text, record) is left exactly as it was."""
+    note = {"fingerprint": digest, "reason": reason,
+            "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    _write_atomic(impl.failure_path, json.dumps(note, indent=2) + "\n")
+
+
+def record_one(example: Example, impl: Implementation, examples_root: Path,
+               typing_delay: int = 35) -> Result:
+    inputs = fingerprint.inputs(example, impl)
+    digest = fingerprint.digest(inputs)
+    reason = impl.language.toolchain()
+    if reason:
+        raise RecorderError(f"{impl.id}: cannot record: {reason}")
+    run_id = procs.new_run_id()
+    server_log = ""
+    try:
+        with servers.start(example.topology, run_id, example.path) as started:
+            env = dict(os.environ)
+            env.update(started.env)
+            bindir = str(Path(sys.executable).parent)
+            env["PATH"] = bindir + os.pathsep + env.get("PATH", os.defpath)
+            env["NBE_EXAMPLES"] = str(examples_root)
+            env.pop("VIRTUAL_ENV_PROMPT", None)
+            capture = terminal.record(f"nbe run {impl.id}", env, examples_root.parent,
+                                      run_id, example.timeout, typing_delay)
+            server_log = started.log_tail()
+    except ServerError as err:
+        _record_failure(impl, digest, "its servers did not start")
+        return Result(impl.id, False, "its servers did not start", str(err), 0.0)
+    text = castmod.output_text(capture.cast) if capture.cast else ""
+    failure = _judge(example, capture, text)
+    if failure:
+        _record_failure(impl, digest, failure)
+        shown = tail(text) or tail(capture.log)
+        return Result(impl.id, False, failure, shown + "\n" + tail(server_log, 8),
+                      capture.duration)
+    assert capture.cast is not None
+    record = {
+        "format": fingerprint.FORMAT_VERSION,
+        "fingerprint": digest,
+        "inputs": inputs,
+        "versions": _versions(impl),
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration": round(capture.duration, 3),
+        "exit_status": capture.exit_status,
+    }
+    _write_atomic(impl.cast_path, castmod.dumps(capture.cast))
+    _write_atomic(impl.text_path, text)
+    _write_atomic(impl.record_path, json.dumps(record, indent=2) + "\n")
+    impl.failure_path.unlink(missing_ok=True)
+    return Result(impl.id, True, "", "", capture.duration)
+
+
+def elapsed(since: float) -> float:
+    return time.monotonic() - since
