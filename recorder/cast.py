@@ -44,6 +44,13 @@ class Cast:
     def duration(self) -> float:
         return self.events[-1][0] if self.events else 0.0
 
+    def lines_used(self) -> int:
+        """Screen lines the session fills (at most its height), so a player
+        can be sized to the content rather than to an empty terminal."""
+        text = plain(self.output())
+        used = len(text.rstrip("\n").split("\n")) + (0 if text.endswith("\n") else 0)
+        return max(1, min(self.height, used))
+
     def output(self) -> str:
         return "".join(data for _, kind, data in self.events if kind == "o")
 

@@ -139,7 +139,8 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool) -> None:
         state = fingerprint.status(example, impl)
         if state.state == "fresh" and not force:
             continue
-        click.echo(f"recording {impl.id} ({state.state}{': ' + state.detail if state.detail else ''})")
+        why = f"{state.state}: {state.detail}" if state.detail else state.state
+        click.echo(f"recording {impl.id} ({why})")
         result = record_one(example, impl, tree.root)
         if result.ok:
             click.echo(f"recorded  {impl.id} in {result.duration:.1f} s")

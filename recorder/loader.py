@@ -76,7 +76,7 @@ def _example(path: Path, category: str, problems: list[TreeError]) -> Example | 
 
 def _category(path: Path, problems: list[TreeError]) -> Category | None:
     meta_path = path / "meta.yaml"
-    title, description, order = "", "", []
+    title, description, order = "", "", list[str]()
     if meta_path.is_file():
         try:
             title, description, order = meta.category(meta_path)

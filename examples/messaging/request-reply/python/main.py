@@ -1,3 +1,6 @@
+# Request-reply needs nothing beyond the core NATS client: `nats` to
+# connect, and the error nats-py raises when a request finds nobody to
+# answer it.
 import asyncio
 import os
 

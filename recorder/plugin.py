@@ -1,0 +1,175 @@
+"""The MkDocs plugin: a thin shell over loader, literate and render.
+
+It adds a generated page per category and per example, copies the casts
+and the asciinema player into the site, swaps each implementation's
+placeholder for its HTML, and has `mkdocs serve` watch the examples.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import markdown
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import cast as castmod
+from . import fingerprint, literate, loader, render
+from .errors import RecorderError
+from .model import Example, Implementation, Tree
+
+log = logging.getLogger("mkdocs.plugins.nbe")
+
+ASSETS = Path(__file__).parent / "assets"
+PLAYER_FILES = ("asciinema-player.min.js", "asciinema-player.css")
+
+
+class NbeConfig(base.Config):
+    examples_dir = c.Type(str, default="examples")
+    """The examples tree, relative to mkdocs.yml."""
+    player_dir = c.Type(str, default="node_modules/asciinema-player/dist/bundle")
+    """Where `npm ci` put the asciinema player's bundle, relative to mkdocs.yml."""
+    speed = c.Type(float, default=0.5)
+    """Playback speed of the recordings."""
+    idle_time_limit = c.Type(float, default=1.0)
+    """Pauses longer than this many seconds are shortened to it in playback."""
+    allow_stale = c.Type(bool, default=False)
+    """Draft mode: stale, failed or missing recordings are warned about on the
+    page but do not fail `mkdocs build --strict`."""
+    source_url = c.Optional(c.Type(str))
+    """Base URL of the examples folder in the repository, for source links;
+    defaults to repo_url + edit path when repo_url is set."""
+
+
+class NbePlugin(BasePlugin[NbeConfig]):
+    def __init__(self) -> None:
+        self.tree: Tree | None = None
+        self.impls: dict[str, tuple[Example, Implementation]] = {}
+        self.md: markdown.Markdown | None = None
+
+    # -- configuration ---------------------------------------------------
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").parent.resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base_dir = self._root(config)
+        player = base_dir / self.config.player_dir
+        for name in PLAYER_FILES:
+            if not (player / name).is_file():
+                raise PluginError(f"nbe: the asciinema player is not installed ({player / name} "
+                                  "is missing); run 'npm ci' next to package.json")
+        config.extra_css.extend(["assets/nbe/asciinema-player.css", "assets/nbe/nbe.css"])
+        config.extra_javascript.extend(["assets/nbe/asciinema-player.min.js",
+                                        "assets/nbe/nbe.js"])
+        self.md = markdown.Markdown(extensions=config.markdown_extensions,
+                                    extension_configs=config.mdx_configs)
+        return config
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self._root(config) / self.config.examples_dir))
+        return server
+
+    # -- files -------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        examples_dir = self._root(config) / self.config.examples_dir
+        try:
+            tree, problems = loader.load(examples_dir)
+        except RecorderError as err:
+            raise PluginError(f"nbe: {err}") from None
+        for problem in problems:
+            log.warning("%s", problem)
+        self.tree = tree
+        self.impls = {impl.id: (ex, impl) for ex, impl in tree.implementations()}
+        player_dir = self._root(config) / self.config.player_dir
+        for name in PLAYER_FILES:
+            files.append(File.generated(config, f"assets/nbe/{name}",
+                                        abs_src_path=str(player_dir / name)))
+        for asset in ("nbe.css", "nbe.js"):
+            files.append(File.generated(config, f"assets/nbe/{asset}",
+                                        abs_src_path=str(ASSETS / asset)))
+        for category in tree.categories:
+            files.append(File.generated(config, f"{category.name}/index.md",
+                                        content=render.category_page(category)))
+            for example in category.examples:
+                files.append(File.generated(config, f"{example.id}/index.md",
+                                            content=render.example_page(example, category)))
+                for impl in example.implementations:
+                    if impl.cast_path.is_file():
+                        files.append(File.generated(config, self._cast_uri(impl),
+                                                    abs_src_path=str(impl.cast_path)))
+        return files
+
+    @staticmethod
+    def _cast_uri(impl: Implementation) -> str:
+        return f"{impl.category}/{impl.example}/{impl.language.folder}.cast"
+
+    # -- pages -------------------------------------------------------------
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        return render.replace_placeholders(html, lambda impl_id: self._implementation(
+            impl_id, page))
+
+    def _implementation(self, impl_id: str, page: Page) -> str:
+        example, impl = self.impls[impl_id]
+        view = self._view(example, impl, page)
+        if view.state != "fresh":
+            message = (f"nbe: the recording of {impl.id} {view.state}"
+                       f"{' (' + view.detail + ')' if view.detail else ''}; "
+                       f"run 'nbe record {impl.id}'")
+            (log.info if self.config.allow_stale else log.warning)(message)
+        try:
+            sections = literate.parse(impl.entry.read_text(encoding="utf-8"), impl.language)
+        except (OSError, UnicodeDecodeError) as err:
+            raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
+        text = render.implementation_markdown(impl, sections, view, self.config.speed,
+                                              self._source_url(impl))
+        assert self.md is not None
+        self.md.reset()
+        body = self.md.convert(text)
+        lang = impl.language.folder
+        return f'<div class="nbe-implementation" data-language="{lang}">{body}</div>'
+
+    def _view(self, example: Example, impl: Implementation, page: Page) -> render.RecordingView:
+        try:
+            state = fingerprint.status(example, impl)
+        except RecorderError as err:
+            raise PluginError(f"nbe: {err}") from None
+        output = cast_url = None
+        duration, cols, rows = 0.0, 80, 24
+        if impl.text_path.is_file():
+            output = castmod.strip_ansi(impl.text_path.read_text(encoding="utf-8",
+                                                                 errors="replace"))
+        if impl.cast_path.is_file():
+            try:
+                recorded = castmod.read(impl.cast_path)
+            except RecorderError as err:
+                raise PluginError(f"nbe: {err}") from None
+            duration, cols = recorded.duration, recorded.width
+            rows = max(6, min(recorded.height, recorded.lines_used() + 1))
+            url = page.file.url
+            page_dir = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
+            cast_url = posixpath.relpath(self._cast_uri(impl), page_dir or ".")
+        record = state.record or {}
+        versions = record.get("versions", {}) if isinstance(record.get("versions"), dict) else {}
+        return render.RecordingView(
+            state=state.state, detail=state.detail, cast_url=cast_url, output=output,
+            duration=duration, cols=cols, rows=rows,
+            versions={str(k): str(v) for k, v in versions.items()},
+            recorded_at=str(record.get("recorded_at", "")))
+
+    def _source_url(self, impl: Implementation) -> str | None:
+        base_url = self.config.source_url
+        if not base_url:
+            return None
+        return f"{base_url.rstrip('/')}/{impl.id}/{impl.language.entry}"

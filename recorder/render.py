@@ -1,0 +1,152 @@
+"""Markdown and HTML for the example pages. Pure: model in, text out.
+
+A page is Markdown (title, description, one content tab per language) in
+which each tab holds a placeholder paragraph; the plugin swaps it for the
+implementation's HTML after Markdown has run, so the program's text never
+passes through Markdown where it is not meant to.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import languages
+from .model import Category, Example, Implementation, Section
+
+PLACEHOLDER = "NBE-IMPLEMENTATION-{id}"
+_PLACEHOLDER_HTML = re.compile(r"<p>NBE-IMPLEMENTATION-([\w./-]+)</p>")
+
+
+@dataclass(frozen=True)
+class RecordingView:
+    """What the page shows of one recording."""
+
+    state: str  # fresh, stale, missing or failed
+    detail: str
+    cast_url: str | None
+    output: str | None
+    duration: float
+    cols: int
+    rows: int
+    versions: dict[str, str]
+    recorded_at: str
+
+
+def fence(text: str, lang: str = "") -> str:
+    """A fenced block that no backtick run inside text can close."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text}\n{ticks}"
+
+
+def slug(impl: Implementation) -> str:
+    return impl.language.folder
+
+
+def example_page(example: Example, category: Category) -> str:
+    """The Markdown of an example page, with one placeholder per language."""
+    lines = ["---", "hide:", "  - toc", "---", "", f"# {example.title}", ""]
+    lines.append(f'<p class="nbe-category">{html.escape(category.title)}</p>\n')
+    if example.description:
+        lines += [example.description.strip(), ""]
+    for impl in example.implementations:
+        lines += [f'=== "{impl.language.label}"', "",
+                  "    " + PLACEHOLDER.format(id=impl.id), ""]
+    missing = [lang.label for lang in languages.LANGUAGES
+               if lang.folder not in {i.language.folder for i in example.implementations}]
+    if missing:
+        lines += ['<p class="nbe-missing">Not yet available in: '
+                  + ", ".join(missing) + ".</p>", ""]
+    return "\n".join(lines)
+
+
+def category_page(category: Category) -> str:
+    lines = [f"# {category.title}", ""]
+    if category.description:
+        lines += [category.description.strip(), ""]
+    for example in category.examples:
+        langs = ", ".join(i.language.label for i in example.implementations) or "no languages yet"
+        lines.append(f"- [{example.title}]({example.name}/index.md): {langs}")
+    return "\n".join(lines) + "\n"
+
+
+def sections_markdown(sections: list[Section], lexer: str) -> str:
+    """Prose next to code: Markdown for md_in_html."""
+    parts = ['<div class="nbe-sections" markdown>']
+    for section in sections:
+        parts.append('<div class="nbe-section" markdown>')
+        parts.append('<div class="nbe-prose" markdown>\n')
+        parts.append(section.prose or "")
+        parts.append("\n</div>")
+        parts.append('<div class="nbe-code" markdown>\n')
+        if section.code:
+            parts.append(fence(section.code, lexer))
+        parts.append("\n</div>\n</div>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def implementation_markdown(impl: Implementation, sections: list[Section],
+                            view: RecordingView, speed: float, source_url: str | None) -> str:
+    """Everything in one language tab, as Markdown with HTML blocks."""
+    key = slug(impl)
+    out = ['<div class="nbe-run" markdown>\n', fence(f"$ nbe run {impl.id}", "console"), ""]
+    links = [f"[Jump to the output](#output-{key})", f"[Jump to the recording](#recording-{key})"]
+    if source_url:
+        links.append(f"[View {impl.language.entry} in the repository]({source_url})")
+    out += [" · ".join(links), "\n</div>\n"]
+    if view.state != "fresh":
+        out += [warning(impl, view), ""]
+    out += [sections_markdown(sections, impl.language.lexer), ""]
+    out += [f'<h3 id="output-{key}">Output</h3>', ""]
+    if view.output is not None:
+        out += [fence(view.output.rstrip("\n") or "(no output)", "text"), ""]
+    else:
+        out += ['<p class="nbe-none">Not recorded yet.</p>', ""]
+    out += [f'<h3 id="recording-{key}">Recording</h3>', ""]
+    out += [player(view, speed), ""]
+    return "\n".join(out)
+
+
+def warning(impl: Implementation, view: RecordingView) -> str:
+    what = {"stale": "is stale", "failed": "failed", "missing": "is missing"}[view.state]
+    detail = f" ({html.escape(view.detail)})" if view.detail else ""
+    return (f'<div class="admonition warning nbe-warning" markdown>\n'
+            f'<p class="admonition-title">The recording {what}</p>\n\n'
+            f'<p>The output and recording below do not match this program{detail}. '
+            f'Regenerate them with <code>nbe record {html.escape(impl.id)}</code>.</p>\n</div>')
+
+
+def player(view: RecordingView, speed: float) -> str:
+    if not view.cast_url:
+        return '<p class="nbe-none">No recording yet.</p>'
+    attrs = {
+        "class": "nbe-player",
+        "data-cast": view.cast_url,
+        "data-speed": f"{speed:g}",
+        "data-cols": str(view.cols),
+        "data-rows": str(view.rows),
+        "data-duration": f"{view.duration:.3f}",
+        "role": "region",
+        "aria-label": "Terminal recording",
+    }
+    div = "<div " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items()) + "></div>"
+    note = (f"Played at {_speed_words(speed)}, with long pauses shortened: the real run took "
+            f"{view.duration:.1f} s.")
+    versions = ", ".join(f"{name} {ver}" for name, ver in view.versions.items())
+    when = view.recorded_at[:10]
+    line = f"Recorded on {when} with {versions}." if when and versions else ""
+    return (f'{div}\n<p class="nbe-note">{html.escape(note)}</p>\n'
+            + (f'<p class="nbe-versions">{html.escape(line)}</p>' if line else ""))
+
+
+def _speed_words(speed: float) -> str:
+    return "half speed" if speed == 0.5 else f"{speed:g}× speed"
+
+
+def replace_placeholders(page_html: str, render: Callable[[str], str]) -> str:
+    """Swap each placeholder paragraph for render(implementation id)."""
+    return _PLACEHOLDER_HTML.sub(lambda m: render(m.group(1)), page_html)

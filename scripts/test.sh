@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Lint, type-check and run the whole test suite (real nats-servers, real
+# ptys, real mkdocs builds, a real chromium). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+export NO_MKDOCS_2_WARNING=1
+echo "test: ruff"
+.venv/bin/ruff check recorder tests bench
+echo "test: mypy"
+.venv/bin/mypy
+echo "test: pytest"
+.venv/bin/pytest "$@"

@@ -1,0 +1,75 @@
+"""Shared fixtures: the project's paths, a copy of the examples tree to
+record into, a real nats-server, and the site built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from recorder import procs, servers
+from recorder.model import Topology
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def nbe(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real `nbe` command and capture what a user would see."""
+    return subprocess.run([str(BIN / "nbe"), *args], cwd=cwd or ROOT, env=env or os.environ.copy(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def examples_copy(tmp_path: Path) -> Path:
+    """A private copy of the request-reply example, so tests can record and
+    break it without touching the repository's files."""
+    root = tmp_path / "examples"
+    (root / "messaging").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "messaging" / "meta.yaml", root / "messaging" / "meta.yaml")
+    (root / "meta.yaml").write_text("categories: [messaging]\n")
+    shutil.copytree(ROOT / "examples" / "messaging" / "request-reply",
+                    root / "messaging" / "request-reply")
+    return root
+
+
+@pytest.fixture
+def nats_server() -> Iterator[servers.Servers]:
+    """A real nats-server on a free port of 127.0.0.1."""
+    with servers.start(Topology(), procs.new_run_id()) as started:
+        yield started
+
+
+def build_site(tmp: Path, examples: Path, extra: str = "") -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build --strict` of the project's site config, pointed
+    at an examples tree, into tmp/site."""
+    docs = tmp / "docs"
+    if not docs.exists():
+        shutil.copytree(ROOT / "docs", docs)
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    config = config.replace("site_dir: site", f"site_dir: {tmp / 'site'}")
+    player = ROOT / "node_modules/asciinema-player/dist/bundle"
+    config = config.replace("examples_dir: examples", f"examples_dir: {examples}\n"
+                            f"      player_dir: {player}" + extra)
+    cfg = tmp / "mkdocs.yml"
+    cfg.write_text(config)
+    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(cfg)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once with --strict."""
+    tmp = tmp_path_factory.mktemp("site")
+    result = build_site(tmp, ROOT / "examples")
+    assert result.returncode == 0, result.stderr
+    return tmp / "site"

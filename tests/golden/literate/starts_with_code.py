@@ -1,0 +1,6 @@
+import os
+
+print(os.getcwd())
+
+# Now a comment.
+x = 1
