@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,8 @@ CLIENTS = {"python": "nats-py"}
 
 
 def package_version(name: str) -> str:
+    from importlib import metadata  # slow to import; `nbe run` never needs it
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -198,12 +198,16 @@ def _layout(topology: Topology, root: Path, example_dir: Path | None) -> tuple[l
 
 
 def _get_json(port: int, endpoint: str) -> tuple[int, dict[str, object]]:
-    url = f"http://127.0.0.1:{port}/{endpoint}"
-    try:
-        with urllib.request.urlopen(url, timeout=1) as resp:  # noqa: S310 (loopback only)
-            return resp.status, json.loads(resp.read() or b"{}")
-    except urllib.error.HTTPError as err:
-        return err.code, {}
+    """GET a monitoring endpoint over a plain socket (http.client costs more
+    to import than a whole `nbe run` should take)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        sock.sendall(f"GET /{endpoint} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, (json.loads(body) if status == 200 and body.strip() else {})
 
 
 def _ready(srv: Server) -> bool:
