@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,9 @@ from .errors import ServerError
 from .model import Topology
 
 READY_DEADLINE = 15.0
+# Placeholders a server config in an example folder may use.
+PLACEHOLDERS = ("port", "http_port", "store_dir", "dir", "example_dir", "tls_ca",
+                "tls_server_cert", "tls_server_key", "tls_client_cert", "tls_client_key")
 
 
 def find_binary() -> str:
@@ -72,6 +76,7 @@ class Server:
     config: Path
     log: Path
     cluster: str | None = None
+    args: list[str] = field(default_factory=list)  # flags that override the config file
     process: subprocess.Popen[bytes] | None = None
     checks: list[tuple[str, str, int]] = field(default_factory=list)  # (endpoint, key, minimum)
 
@@ -124,6 +129,7 @@ class _Builder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.servers: list[Server] = []
+        self.env: dict[str, str] = {}  # more variables for the example
 
     def server(self, name: str) -> Server:
         folder = self.root / name
@@ -148,9 +154,9 @@ class _Builder:
         return nodes
 
 
-def _layout(topology: Topology, root: Path, example_dir: Path | None) -> tuple[list[Server], str]:
+def _layout(topology: Topology, root: Path, example_dir: Path | None,
+            b: _Builder) -> tuple[list[Server], str]:
     """The servers to start and the value of NATS_URL."""
-    b = _Builder(root)
     kind = topology.kind
     if kind == "single":
         srv = b.server("n1")
@@ -160,10 +166,26 @@ def _layout(topology: Topology, root: Path, example_dir: Path | None) -> tuple[l
         assert topology.config and example_dir is not None
         srv = b.server("n1")
         template = (example_dir / topology.config).read_text(encoding="utf-8")
-        srv.config.write_text(_render(template, {
-            "port": str(srv.port), "http_port": str(srv.http_port),
-            "store_dir": str(srv.store), "dir": str(root),
-            "example_dir": str(example_dir)}))
+        values = {"port": str(srv.port), "http_port": str(srv.http_port),
+                  "store_dir": str(srv.store), "dir": str(root),
+                  "example_dir": str(example_dir)}
+        if "{{tls_" in template:
+            from . import certs  # only TLS examples pay for importing cryptography
+
+            made = certs.make(root / "tls")
+            values.update(made)
+            b.env.update({"NATS_CA": made["tls_ca"], "NATS_CERT": made["tls_client_cert"],
+                          "NATS_KEY": made["tls_client_key"]})
+        srv.config.write_text(_render(template, values))
+        # Flags override the file: whatever it says, the server listens on
+        # loopback, on ports chosen now, with a store of its own.
+        srv.args = ["-a", "127.0.0.1", "-p", str(srv.port), "-m", str(srv.http_port),
+                    "-sd", str(srv.store)]
+        unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", srv.config.read_text())))
+        if unknown:
+            raise ServerError(f"{example_dir / topology.config}: unknown placeholder "
+                              f"{{{{{unknown[0]}}}}}; the placeholders are "
+                              + ", ".join("{{" + k + "}}" for k in PLACEHOLDERS))
         return b.servers, srv.url
     if kind == "cluster":
         nodes = b.cluster("c1", [f"n{i}" for i in range(1, topology.size + 1)])
@@ -259,18 +281,20 @@ def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> I
     root = Path(tempfile.mkdtemp(prefix="nbe-servers-"))
     servers: list[Server] = []
     try:
-        servers, url = _layout(topology, root, example_dir)
+        builder = _Builder(root)
+        servers, url = _layout(topology, root, example_dir, builder)
         if topology.kind == "config":
             _check_config(binary, servers[0])
         env = {**os.environ, procs.MARKER: run_id}
         for srv in servers:
             with srv.log.open("wb") as log:
                 srv.process = subprocess.Popen(
-                    [binary, "-c", str(srv.config)], stdout=log, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                    [binary, "-c", str(srv.config), *srv.args], stdout=log,
+                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    start_new_session=True)
         _wait_ready(servers, time.monotonic() + READY_DEADLINE)
         named = {_env_name(s.name): s.url for s in servers}
-        yield Servers(servers, {"NATS_URL": url, **named})
+        yield Servers(servers, {"NATS_URL": url, **named, **builder.env})
     finally:
         stop_all(servers)
         shutil.rmtree(root, ignore_errors=True)
