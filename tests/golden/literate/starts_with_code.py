@@ -1,5 +1,4 @@
 import os
-
 print(os.getcwd())
 
 # Now a comment.
