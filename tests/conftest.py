@@ -27,17 +27,27 @@ def nbe(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                           capture_output=True, text=True, timeout=timeout)
 
 
+def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",)) -> Path:
+    """A private examples tree holding copies of the given examples, so tests
+    can record, break and build them without touching the repository."""
+    root = dest / "examples"
+    categories = sorted({i.split("/")[0] for i in ids})
+    root.mkdir(parents=True)
+    (root / "meta.yaml").write_text(f"categories: [{', '.join(categories)}]\n")
+    for category in categories:
+        names = [i.split("/")[1] for i in ids if i.startswith(category + "/")]
+        (root / category).mkdir()
+        (root / category / "meta.yaml").write_text(
+            f"title: {category.title()}\nexamples: [{', '.join(names)}]\n")
+    for example in ids:
+        shutil.copytree(ROOT / "examples" / example, root / example,
+                        ignore=shutil.ignore_patterns("__pycache__", "output.failure.json"))
+    return root
+
+
 @pytest.fixture
 def examples_copy(tmp_path: Path) -> Path:
-    """A private copy of the request-reply example, so tests can record and
-    break it without touching the repository's files."""
-    root = tmp_path / "examples"
-    (root / "messaging").mkdir(parents=True)
-    shutil.copy(ROOT / "examples" / "messaging" / "meta.yaml", root / "messaging" / "meta.yaml")
-    (root / "meta.yaml").write_text("categories: [messaging]\n")
-    shutil.copytree(ROOT / "examples" / "messaging" / "request-reply",
-                    root / "messaging" / "request-reply")
-    return root
+    return copy_examples(tmp_path)
 
 
 @pytest.fixture
@@ -68,8 +78,8 @@ def build_site(tmp: Path, examples: Path, extra: str = "") -> subprocess.Complet
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once with --strict."""
+    """The site of a copy of the request-reply example, built once with --strict."""
     tmp = tmp_path_factory.mktemp("site")
-    result = build_site(tmp, ROOT / "examples")
+    result = build_site(tmp, copy_examples(tmp))
     assert result.returncode == 0, result.stderr
     return tmp / "site"

@@ -50,3 +50,4 @@ def test_assets_are_local_and_nothing_loads_from_outside(built_site: Path) -> No
     assert loads
     assert [url for url in loads if re.match(r"(https?:)?//", url)] == []
     assert "fonts.googleapis" not in page and "fonts.gstatic" not in page
+
