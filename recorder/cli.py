@@ -115,39 +115,48 @@ def run(ctx: click.Context, target: str) -> None:
 @cli.command()
 @click.argument("patterns", nargs=-1)
 @click.option("--force", is_flag=True, help="Record every selected example, even fresh ones.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="the number of cores", help="Recordings to run in parallel.")
+@click.option("--shard", metavar="K/N", help="Record only a stable 1/N share (K from 1 to N), "
+              "to split the work across CI machines.")
+@click.option("--keep-going/--fail-fast", default=None,
+              help="Record the rest after a failure (the default when no PATTERN is given).")
 @click.pass_context
-def record(ctx: click.Context, patterns: tuple[str, ...], force: bool) -> None:
+def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int,
+           shard: str | None, keep_going: bool | None) -> None:
     """Record what is missing or stale (or everything selected, with --force).
 
-    A recording that fails replaces nothing: the earlier files stay as they
-    were, and the error shows the last lines of the output.
+    PATTERNS select by id, glob or folder; none means the whole tree. A run
+    that fails (non-zero exit, a traceback, its time limit, an expected
+    pattern missing from its output) replaces nothing: the earlier files
+    stay as they were, and the summary shows the end of its output.
 
     \b
     Examples:
       nbe record
       nbe record messaging/request-reply/python
-      nbe record --force 'jetstream/*/python'
+      nbe record --force --jobs 2 'jetstream/*/python'
+      nbe record --shard 2/4
     """
-    from .record import record_one
+    from . import batch
+    from .report import Reporter
 
     tree = _load(ctx)
     chosen = select(tree, patterns)
     if patterns and not chosen:
         raise RecorderError(f"no example matches {' '.join(patterns)!r}")
-    failed = 0
-    for example, impl in chosen:
-        state = fingerprint.status(example, impl)
-        if state.state == "fresh" and not force:
-            continue
-        why = f"{state.state}: {state.detail}" if state.detail else state.state
-        click.echo(f"recording {impl.id} ({why})")
-        result = record_one(example, impl, tree.root)
-        if result.ok:
-            click.echo(f"recorded  {impl.id} in {result.duration:.1f} s")
-        else:
-            failed += 1
-            click.echo(f"FAILED    {impl.id}: {result.reason}\n{result.tail}", err=True)
-    if failed:
+    todo = batch.plan(chosen, force, batch.parse_shard(shard) if shard else None)
+    if keep_going is None:
+        keep_going = not patterns
+    with Reporter(todo) as reporter:
+        try:
+            results = batch.run(todo.to_record, tree.root, jobs, keep_going,
+                                reporter.started, reporter.done)
+        except batch.Interrupted:
+            reporter.summary()
+            raise
+    reporter.summary()
+    if any(not r.ok for r in results) or len(results) < len(todo.to_record):
         ctx.exit(1)
 
 
@@ -181,4 +190,4 @@ def main() -> None:
         cli(standalone_mode=True)
     except RecorderError as err:
         click.echo(f"nbe: {err}", err=True)
-        sys.exit(1)
+        sys.exit(130 if type(err).__name__ == "Interrupted" else 1)

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,14 +84,20 @@ def _record_failure(impl: Implementation, digest: str, reason: str) -> None:
 
 
 def record_one(example: Example, impl: Implementation, examples_root: Path,
-               typing_delay: int = 35) -> Result:
+               typing_delay: int = 35, run_id: str | None = None,
+               cancelled: threading.Event | None = None) -> Result:
+    """Record one implementation. A run that fails, or is cancelled while it
+    runs, replaces nothing."""
+    cancelled = cancelled or threading.Event()
     inputs = fingerprint.inputs(example, impl)
     digest = fingerprint.digest(inputs)
     reason = impl.language.toolchain()
     if reason:
         raise RecorderError(f"{impl.id}: cannot record: {reason}")
-    run_id = procs.new_run_id()
+    run_id = run_id or procs.new_run_id()
     server_log = ""
+    if cancelled.is_set():
+        return Result(impl.id, False, "cancelled", "", 0.0)
     try:
         with servers.start(example.topology, run_id, example.path) as started:
             env = dict(os.environ)
@@ -103,8 +110,12 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
                                       run_id, example.timeout, typing_delay)
             server_log = started.log_tail()
     except ServerError as err:
+        if cancelled.is_set():
+            return Result(impl.id, False, "cancelled", "", 0.0)
         _record_failure(impl, digest, "its servers did not start")
         return Result(impl.id, False, "its servers did not start", str(err), 0.0)
+    if cancelled.is_set():
+        return Result(impl.id, False, "cancelled", "", capture.duration)
     text = castmod.output_text(capture.cast) if capture.cast else ""
     failure = _judge(example, capture, text)
     if failure:

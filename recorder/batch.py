@@ -1,0 +1,153 @@
+"""Record many implementations: choose what is stale, run in parallel,
+stop cleanly on Ctrl-C or SIGTERM, and report.
+
+Each job has its own servers and its own run marker, so jobs never share a
+port or a process, and an interrupt can end every process of every job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from . import fingerprint, procs
+from .errors import RecorderError
+from .model import Example, Implementation
+from .record import Result, record_one
+
+
+class Interrupted(RecorderError):
+    """Ctrl-C or SIGTERM: every process was ended, nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    to_record: list[tuple[Example, Implementation, str]]  # (…, why: state and detail)
+    fresh: list[str]
+    skipped: list[tuple[str, str]]  # (id, why)
+
+
+def in_shard(impl_id: str, shard: tuple[int, int] | None) -> bool:
+    """Stable across machines and runs: the share depends on the id alone."""
+    if shard is None:
+        return True
+    k, n = shard
+    digest = int.from_bytes(hashlib.sha256(impl_id.encode()).digest()[:8], "big")
+    return digest % n == k - 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise RecorderError(f"--shard {text!r} must look like K/N, e.g. 1/4") from None
+    if not 1 <= k <= n:
+        raise RecorderError(f"--shard {text!r}: K must be between 1 and N")
+    return k, n
+
+
+def plan(chosen: list[tuple[Example, Implementation]], force: bool,
+         shard: tuple[int, int] | None = None) -> Plan:
+    to_record, fresh, skipped = [], [], []
+    for example, impl in chosen:
+        if not in_shard(impl.id, shard):
+            continue
+        why_not = impl.language.toolchain()
+        if why_not:
+            skipped.append((impl.id, why_not))
+            continue
+        state = fingerprint.status(example, impl)
+        if state.state == "fresh" and not force:
+            fresh.append(impl.id)
+            continue
+        why = state.state + (f": {state.detail}" if state.detail else "")
+        to_record.append((example, impl, "forced" if state.state == "fresh" else why))
+    return Plan(to_record, fresh, skipped)
+
+
+class _Jobs:
+    """The run markers of the jobs in flight, so an interrupt can end them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active: set[str] = set()
+        self.cancelled = threading.Event()
+
+    def kill_all(self) -> None:
+        self.cancelled.set()
+        with self.lock:
+            active = list(self.active)
+        for run_id in active:
+            procs.kill_marked(procs.MARKER, run_id, grace=0.3)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM behaves like Ctrl-C while recording."""
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(todo: list[tuple[Example, Implementation, str]], root: Path, jobs: int,
+        keep_going: bool, on_start: Callable[[Implementation, str], None],
+        on_done: Callable[[Result], None], typing_delay: int = 35) -> list[Result]:
+    """Record todo with `jobs` in parallel; returns the results in the order
+    they finished. Without keep_going, the first failure stops new jobs."""
+    state = _Jobs()
+    results: list[Result] = []
+
+    def one(example: Example, impl: Implementation) -> Result:
+        run_id = procs.new_run_id()
+        with state.lock:
+            state.active.add(run_id)
+        try:
+            return record_one(example, impl, root, typing_delay, run_id=run_id,
+                              cancelled=state.cancelled)
+        finally:
+            with state.lock:
+                state.active.discard(run_id)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="nbe-record")
+    pending: dict[Future[Result], str] = {}
+    queue = list(todo)
+    try:
+        with _signals_raise():
+            while queue or pending:
+                while queue and len(pending) < max(1, jobs) and not state.cancelled.is_set():
+                    example, impl, why = queue.pop(0)
+                    on_start(impl, why)
+                    pending[pool.submit(one, example, impl)] = impl.id
+                if not pending:
+                    break
+                done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending.pop(future)
+                    result = future.result()
+                    results.append(result)
+                    on_done(result)
+                    if not result.ok and not keep_going:
+                        state.cancelled.set()
+    except KeyboardInterrupt:
+        state.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        state.kill_all()  # anything a job started while the first pass ran
+        raise Interrupted("interrupted: every example process and server was stopped; "
+                          "no recording was replaced") from None
+    pool.shutdown(wait=True)
+    return results

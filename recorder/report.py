@@ -1,0 +1,97 @@
+"""What `nbe record` shows while it works and when it is done: a progress
+bar on a terminal, one plain line per recording otherwise (CI logs), and a
+summary table at the end."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from .batch import Plan
+from .model import Implementation
+from .record import Result
+
+
+class Reporter:
+    def __init__(self, plan: Plan, interactive: bool | None = None) -> None:
+        self.plan = plan
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.interactive = sys.stderr.isatty() if interactive is None else interactive
+        self.results: list[Result] = []
+        self.lock = threading.Lock()
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> Reporter:
+        if self.interactive and self.plan.to_record:
+            self.progress = Progress(TextColumn("recording"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), TextColumn("{task.description}"),
+                                     console=self.err, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("", total=len(self.plan.to_record))
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.progress:
+            self.progress.stop()
+
+    def started(self, impl: Implementation, why: str) -> None:
+        with self.lock:
+            if self.progress and self.task is not None:
+                self.progress.update(self.task, description=impl.id)
+            else:
+                self.err.print(f"recording {impl.id} ({why})", markup=False)
+
+    def done(self, result: Result) -> None:
+        with self.lock:
+            self.results.append(result)
+            if result.ok:
+                line = f"recorded  {result.impl_id} in {result.duration:.1f} s"
+            elif result.reason == "cancelled":
+                line = f"cancelled {result.impl_id}"
+            else:
+                line = f"FAILED    {result.impl_id}: {result.reason}"
+            self.err.print(line, markup=False)
+            if self.progress and self.task is not None:
+                self.progress.advance(self.task)
+
+    def summary(self) -> None:
+        failed = [r for r in self.results if not r.ok and r.reason != "cancelled"]
+        for result in failed:
+            self.err.print(f"\n--- {result.impl_id}: {result.reason} ---", markup=False)
+            self.err.print(result.tail.rstrip() or "(no output)", markup=False)
+        recorded = [r.impl_id for r in self.results if r.ok]
+        not_run = len(self.plan.to_record) - len(self.results)
+        table = Table(title="nbe record", show_lines=False)
+        table.add_column("state")
+        table.add_column("count", justify="right")
+        table.add_column("recordings")
+        rows = [("recorded", recorded), ("fresh", self.plan.fresh),
+                ("failed", [f"{r.impl_id} ({r.reason})" for r in failed]),
+                ("skipped", [f"{i} ({why})" for i, why in self.plan.skipped])]
+        for name, items in rows:
+            table.add_row(name, str(len(items)), _short(items))
+        if not_run:
+            table.add_row("not run", str(not_run), "stopped after the first failure "
+                                                   "(use --keep-going to record the rest)")
+        self.err.print(table)
+
+
+def _short(items: list[str], limit: int = 6) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f", and {len(items) - limit} more"
