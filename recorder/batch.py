@@ -73,7 +73,8 @@ def plan(chosen: list[tuple[Example, Implementation]], force: bool,
 
 
 class _Jobs:
-    """The run markers of the jobs in flight, so an interrupt can end them."""
+    """The run markers of every job started, so an interrupt can end them
+    (a finished job's marker matches nothing, so keeping it costs nothing)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -84,8 +85,7 @@ class _Jobs:
         self.cancelled.set()
         with self.lock:
             active = list(self.active)
-        for run_id in active:
-            procs.kill_marked(procs.MARKER, run_id, grace=0.3)
+        procs.kill_marked(procs.MARKER, *active, grace=0.3)
 
 
 @contextmanager
@@ -116,12 +116,8 @@ def run(todo: list[tuple[Example, Implementation, str]], root: Path, jobs: int,
         run_id = procs.new_run_id()
         with state.lock:
             state.active.add(run_id)
-        try:
-            return record_one(example, impl, root, typing_delay, run_id=run_id,
-                              cancelled=state.cancelled)
-        finally:
-            with state.lock:
-                state.active.discard(run_id)
+        return record_one(example, impl, root, typing_delay, run_id=run_id,
+                          cancelled=state.cancelled)
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="nbe-record")
     pending: dict[Future[Result], str] = {}

@@ -22,9 +22,12 @@ def _examples_root(value: str | None) -> Path:
     return Path(value or os.environ.get("NBE_EXAMPLES") or "examples").resolve()
 
 
-def _load(ctx: click.Context) -> Tree:
+def _load(ctx: click.Context, quiet: bool = False) -> Tree:
+    """The tree; its problems are printed unless quiet (`nbe run` prints only
+    what concerns the example it runs: its output is what gets recorded)."""
     tree, problems = loader.load(ctx.obj["root"])
-    for problem in problems:
+    ctx.obj["problems"] = problems
+    for problem in [] if quiet else problems:
         click.echo(f"warning: {problem}", err=True)
     return tree
 
@@ -106,8 +109,14 @@ def run(ctx: click.Context, target: str) -> None:
     """
     from .run import run_live
 
-    tree = _load(ctx)
-    example, impl = _one(tree, target)
+    tree = _load(ctx, quiet=True)
+    try:
+        example, impl = _one(tree, target)
+    except RecorderError:
+        concerned = [p for p in ctx.obj["problems"] if target.strip("/") in str(p.path)]
+        for problem in concerned:
+            click.echo(f"warning: {problem}", err=True)
+        raise
     sys.stdout.flush()
     ctx.exit(run_live(example, impl))
 

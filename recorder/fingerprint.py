@@ -12,6 +12,7 @@ Checking reads files and package metadata only; it runs nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ IGNORED_DIRS = {"__pycache__", "node_modules", "target", "bin", "obj", ".venv"}
 CLIENTS = {"python": "nats-py"}
 
 
+@functools.cache
 def package_version(name: str) -> str:
     from importlib import metadata  # slow to import; `nbe run` never needs it
 
@@ -107,7 +109,10 @@ def status(example: Example, impl: Implementation) -> Status:
     """fresh, stale, missing or failed, from the files alone."""
     current = digest(inputs(example, impl))
     failure = _failure(impl)
-    record = read_record(impl)
+    try:
+        record = read_record(impl)
+    except TreeError as err:
+        return Status("stale", f"output.json {err.problem.split(';')[0]}", None)
     if failure and failure.get("fingerprint") == current:
         return Status("failed", str(failure.get("reason", "the last run failed")), record)
     missing = [p.name for p in (impl.cast_path, impl.text_path, impl.record_path)

@@ -32,15 +32,15 @@ def _environ(pid: int) -> bytes:
         return b""
 
 
-def marked(key: str, value: str) -> list[int]:
-    """Live processes whose environment holds key=value."""
-    needle = f"{key}={value}".encode()
+def marked(key: str, *values: str) -> list[int]:
+    """Live processes whose environment holds key=<one of values>."""
+    needles = {f"{key}={value}".encode() for value in values}
     found = []
     me = os.getpid()
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == me:
             continue
-        if needle in _environ(int(entry)).split(b"\0"):
+        if needles.intersection(_environ(int(entry)).split(b"\0")):
             found.append(int(entry))
     return found
 
@@ -54,10 +54,12 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def kill_marked(key: str, value: str, grace: float = 1.0) -> int:
-    """SIGTERM every marked process, wait up to grace, then SIGKILL the rest.
-    Returns how many processes were signalled."""
-    pids = marked(key, value)
+def kill_marked(key: str, *values: str, grace: float = 1.0) -> int:
+    """SIGTERM every process marked with one of values, wait up to grace,
+    then SIGKILL the rest. Returns how many processes were signalled."""
+    if not values:
+        return 0
+    pids = marked(key, *values)
     for pid in pids:
         _signal(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
@@ -65,7 +67,7 @@ def kill_marked(key: str, value: str, grace: float = 1.0) -> int:
         time.sleep(0.02)
     # Kill until none is left: a process may fork while we look.
     for _ in range(20):
-        rest = [p for p in marked(key, value) if _alive(p)]
+        rest = [p for p in marked(key, *values) if _alive(p)]
         if not rest:
             break
         for pid in rest:

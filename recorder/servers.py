@@ -179,8 +179,9 @@ def _layout(topology: Topology, root: Path, example_dir: Path | None,
         srv.config.write_text(_render(template, values))
         # Flags override the file: whatever it says, the server listens on
         # loopback, on ports chosen now, with a store of its own.
-        srv.args = ["-a", "127.0.0.1", "-p", str(srv.port), "-m", str(srv.http_port),
-                    "-sd", str(srv.store)]
+        srv.args = ["-a", "127.0.0.1", "-p", str(srv.port), "-m", str(srv.http_port)]
+        if "store_dir" not in srv.config.read_text():
+            srv.args += ["-sd", str(srv.store)]
         unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", srv.config.read_text())))
         if unknown:
             raise ServerError(f"{example_dir / topology.config}: unknown placeholder "
@@ -266,13 +267,14 @@ def _wait_ready(servers: list[Server], deadline: float) -> None:
             time.sleep(0.02)
 
 
-def _check_config(binary: str, srv: Server) -> None:
-    """nats-server's own verdict on a config file, before anything starts."""
+def _check_config(binary: str, srv: Server, source: Path) -> None:
+    """nats-server's own verdict on a config file, before anything starts.
+    Placeholders are filled in place, so its line numbers match the source."""
     out = subprocess.run([binary, "-t", "-c", str(srv.config)], capture_output=True,
                          text=True, timeout=10)
     if out.returncode != 0:
-        message = (out.stderr or out.stdout).strip()
-        raise ServerError(f"nats-server rejected the config of {srv.name}: {message}")
+        message = (out.stderr or out.stdout).strip().replace(str(srv.config), str(source))
+        raise ServerError(f"{source}: nats-server rejected this config: {message}")
 
 
 @contextmanager
@@ -284,7 +286,8 @@ def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> I
         builder = _Builder(root)
         servers, url = _layout(topology, root, example_dir, builder)
         if topology.kind == "config":
-            _check_config(binary, servers[0])
+            assert topology.config and example_dir is not None
+            _check_config(binary, servers[0], example_dir / topology.config)
         env = {**os.environ, procs.MARKER: run_id}
         for srv in servers:
             with srv.log.open("wb") as log:

@@ -27,9 +27,11 @@ def nbe(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",)) -> Path:
+def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",),
+                  outputs: bool = True) -> Path:
     """A private examples tree holding copies of the given examples, so tests
-    can record, break and build them without touching the repository."""
+    can record, break and build them without touching the repository.
+    Without outputs, the copies have no recordings yet."""
     root = dest / "examples"
     categories = sorted({i.split("/")[0] for i in ids})
     root.mkdir(parents=True)
@@ -41,13 +43,15 @@ def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",
             f"title: {category.title()}\nexamples: [{', '.join(names)}]\n")
     for example in ids:
         shutil.copytree(ROOT / "examples" / example, root / example,
-                        ignore=shutil.ignore_patterns("__pycache__", "output.failure.json"))
+                        ignore=shutil.ignore_patterns("__pycache__", "output.failure.json",
+                                                      *([] if outputs else ["output.*"])))
     return root
 
 
 @pytest.fixture
 def examples_copy(tmp_path: Path) -> Path:
-    return copy_examples(tmp_path)
+    """The request-reply example, not recorded yet."""
+    return copy_examples(tmp_path, outputs=False)
 
 
 @pytest.fixture

@@ -43,7 +43,8 @@ async def main():
         await nc.close()
     nc = await nats.connect(os.environ["NATS_URL"].split(","))
     js = nc.jetstream()
-    await js.add_stream(name="S", subjects=["s.>"], num_replicas=min(3, len(names)))
+    replicas = min(3, len(os.environ["NATS_URL"].split(",")))
+    await js.add_stream(name="S", subjects=["s.>"], num_replicas=replicas)
     print("stream ok")
     await nc.close()
 

@@ -1,0 +1,144 @@
+"""Recorder benchmarks, measured side by side in one run.
+
+    .venv/bin/python bench/record_speed.py [--examples N] [--noop N]
+
+Prints:
+- overhead: recording an example (servers, pty, asciinema; typing excluded)
+  against running the same example bare (its server started, `python
+  main.py`), as a ratio of medians;
+- no-op: `nbe record` over N fresh recordings (nothing to do), wall time;
+- parallel: `nbe record --force` of the same examples with --jobs 1 and
+  --jobs 2, and the speed-up;
+- interrupt: how long `nbe record --jobs 2` takes to exit after SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from recorder import cast, loader, procs, servers  # noqa: E402
+from recorder.record import record_one  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SOURCE = ROOT / "examples" / "messaging" / "request-reply"
+
+
+def make_copies(dest: Path, count: int, with_outputs: bool) -> Path:
+    root = dest / "examples"
+    (root / "bench").mkdir(parents=True)
+    (root / "meta.yaml").write_text("categories: [bench]\n")
+    (root / "bench" / "meta.yaml").write_text("title: Bench\n")
+    ignore = None if with_outputs else shutil.ignore_patterns("output.*")
+    for i in range(count):
+        shutil.copytree(SOURCE, root / "bench" / f"copy-{i:03d}", ignore=ignore)
+    return root
+
+
+def typing_seconds(recorded: cast.Cast) -> float:
+    """Time from the first prompt being ready to the command starting."""
+    t_ready = t_start = None
+    for ts, _, data in recorded.events:
+        if t_ready is None and "133;B" in data:
+            t_ready = ts
+        if "133;C" in data:
+            t_start = ts
+            break
+    return (t_start or 0.0) - (t_ready or 0.0)
+
+
+def overhead(rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_copies(Path(tmp), 1, with_outputs=False)
+        tree, _ = loader.load(root)
+        example, impl = tree.implementations()[0]
+        bare, recorded = [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            with servers.start(example.topology, procs.new_run_id(), example.path) as s:
+                subprocess.run([sys.executable, "main.py"], cwd=impl.path, check=True,
+                               env={**os.environ, **s.env}, stdout=subprocess.DEVNULL)
+            bare.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            result = record_one(example, impl, root)
+            elapsed = time.perf_counter() - start
+            assert result.ok, result.reason
+            recorded.append(elapsed - typing_seconds(cast.read(impl.cast_path)))
+    b, r = statistics.median(bare), statistics.median(recorded)
+    print(f"overhead ({rounds} rounds, interleaved): bare run {b * 1000:.0f} ms, "
+          f"recorded run without typing {r * 1000:.0f} ms, ratio {r / b:.2f}x")
+
+
+def noop(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_copies(Path(tmp), count, with_outputs=True)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            out = subprocess.run([str(BIN / "nbe"), "--examples", str(root), "record"],
+                                 capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+            assert out.returncode == 0 and "recorded │     0" in out.stderr, out.stderr
+    print(f"no-op `nbe record` over {count} fresh recordings: median "
+          f"{statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f} ms)")
+
+
+def parallel(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_copies(Path(tmp), count, with_outputs=False)
+        results = {}
+        for jobs in (1, 2, 1, 2):
+            start = time.perf_counter()
+            out = subprocess.run([str(BIN / "nbe"), "--examples", str(root), "record",
+                                  "--force", "--jobs", str(jobs)], capture_output=True, text=True)
+            assert out.returncode == 0, out.stderr
+            results.setdefault(jobs, []).append(time.perf_counter() - start)
+    one, two = min(results[1]), min(results[2])
+    print(f"parallel: {count} recordings, --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s, "
+          f"speed-up {one / two:.2f}x (best of 2 each, alternated)")
+
+
+def interrupt() -> None:
+    slow = 'import time\nprint("started", flush=True)\ntime.sleep(30)\n'
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_copies(Path(tmp), 3, with_outputs=False)
+        for folder in (root / "bench").iterdir():
+            if folder.is_dir():
+                (folder / "python" / "main.py").write_text(slow)
+        proc = subprocess.Popen([str(BIN / "nbe"), "--examples", str(root), "record",
+                                 "--jobs", "2", "--keep-going"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(6)
+        start = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        print(f"interrupt: `nbe record --jobs 2` exited {time.perf_counter() - start:.2f} s "
+              f"after SIGINT (status {proc.returncode})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=6, help="recordings for --jobs")
+    parser.add_argument("--noop", type=int, default=100, help="recordings for the no-op")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds for the overhead")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores; nats-server {servers.version()}")
+    overhead(args.rounds)
+    noop(args.noop)
+    parallel(args.examples)
+    interrupt()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Choosing what to record, sharding, and stopping cleanly on Ctrl-C/SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BIN, nbe
+from faults import make_tree
+from test_faults import processes_in
+
+from recorder import batch
+
+EXAMPLE = "messaging/request-reply/python"
+
+
+def test_a_stale_source_is_reported_and_rerecorded(examples_copy: Path) -> None:
+    args = ("--examples", str(examples_copy))
+    assert nbe(*args, "record").returncode == 0
+    assert nbe(*args, "check").stdout == "all recordings are fresh\n"
+    noop = nbe(*args, "record")
+    assert noop.returncode == 0 and "recording " not in noop.stderr
+    main = examples_copy / EXAMPLE / "main.py"
+    main.write_text(main.read_text() + "\n# One more comment changes the page.\n")
+    check = nbe(*args, "check")
+    assert check.returncode == 1
+    assert check.stdout.startswith(f"stale    {EXAMPLE}: changed: file main.py\n")
+    meta = examples_copy / "messaging/request-reply/meta.yaml"
+    meta.write_text(meta.read_text() + "timeout: 20\n")
+    assert f"{EXAMPLE}: changed: file main.py, meta.yaml" in nbe(*args, "check").stdout
+    again = nbe(*args, "record")
+    assert again.returncode == 0
+    assert f"recording {EXAMPLE} (stale: changed: file main.py, meta.yaml)" in again.stderr
+    assert nbe(*args, "check").returncode == 0
+
+
+def test_a_new_python_patch_release_does_not_make_recordings_stale(examples_copy: Path) -> None:
+    args = ("--examples", str(examples_copy))
+    assert nbe(*args, "record").returncode == 0
+    record = examples_copy / EXAMPLE / "output.json"
+    record.write_text(record.read_text().replace('"python": "3.', '"python": "2.'))
+    assert nbe(*args, "check").returncode == 0
+
+
+def test_shards_split_the_work_stably_and_completely() -> None:
+    ids = [f"cat/example-{i}/python" for i in range(200)]
+    shares = [[i for i in ids if batch.in_shard(i, (k, 3))] for k in (1, 2, 3)]
+    assert sorted(sum(shares, [])) == sorted(ids)  # every id in exactly one share
+    assert all(40 < len(share) < 95 for share in shares)
+    assert shares == [[i for i in ids if batch.in_shard(i, (k, 3))] for k in (1, 2, 3)]
+
+
+def test_a_bad_shard_is_explained(examples_copy: Path) -> None:
+    result = nbe("--examples", str(examples_copy), "record", "--shard", "3/2")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "nbe: --shard '3/2': K must be between 1 and N"
+
+
+SLOW = 'import time\nprint("started", flush=True)\ntime.sleep(30)\nprint("done")\n'
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_stops_everything_and_keeps_every_recording(
+        tmp_path: Path, sig: signal.Signals) -> None:
+    root = make_tree(tmp_path / "examples", {f"s/slow-{i}": (SLOW, {"timeout": 60})
+                                             for i in range(3)})
+    earlier = {}
+    for i in range(3):
+        folder = root / f"s/slow-{i}/python"
+        for name in ("output.cast", "output.txt", "output.json"):
+            (folder / name).write_text(f'{{"an earlier recording": "{name}"}}\n')
+            earlier[folder / name] = (folder / name).read_bytes()
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(private_tmp)}
+    proc = subprocess.Popen([str(BIN / "nbe"), "--examples", str(root), "record", "--jobs", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        programs = [p for p in processes_in(root) if "main.py" in p]
+        if len(programs) == 2:
+            break
+        time.sleep(0.1)
+    assert len(programs) == 2, "two jobs should be running in parallel"
+    servers_running = [p for p in processes_in(private_tmp)] + [
+        p for p in _cmdlines_with(str(private_tmp)) if "nats-server" in p]
+    assert any("nats-server" in p for p in servers_running)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "interrupted: every example process and server was stopped" in stderr
+    assert processes_in(root) == []
+    assert [p for p in _cmdlines_with(str(private_tmp))] == []
+    assert list(private_tmp.iterdir()) == []
+    assert [p for p in root.rglob("*") if p.name.startswith(".nbe-tmp")] == []
+    assert {path: path.read_bytes() for path in earlier} == earlier
+
+
+def _cmdlines_with(token: str) -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if token in cmdline:
+            found.append(cmdline)
+    return found

@@ -1,0 +1,82 @@
+"""Every server topology comes up for real, and the example sees all of it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import nbe
+from faults import SHOW_SERVERS, make_tree
+
+from recorder import procs, servers
+from recorder.errors import ServerError
+from recorder.model import Topology
+
+TOPOLOGIES: dict[str, tuple[str, dict[str, object]]] = {
+    "t/single": (SHOW_SERVERS, {}),
+    "t/config": (SHOW_SERVERS, {"topology": {"kind": "config", "config": "server.conf"}}),
+    "t/cluster": (SHOW_SERVERS, {"topology": "cluster"}),
+    "t/leafnode": (SHOW_SERVERS, {"topology": "leafnode"}),
+    "t/supercluster": (SHOW_SERVERS, {"topology": {"kind": "supercluster", "size": 2}}),
+}
+CONFIG = """
+server_name: from-config
+jetstream { store_dir: "{{store_dir}}" }
+"""
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_tree(tmp_path_factory.mktemp("topo") / "examples", TOPOLOGIES,
+                     {"t/config/server.conf": CONFIG})
+    result = nbe("--examples", str(root), "record", "--jobs", "2", timeout=300)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def _output(root: Path, name: str) -> list[str]:
+    return (root / "t" / name / "python" / "output.txt").read_text().splitlines()
+
+
+def test_single(recorded: Path) -> None:
+    assert _output(recorded, "single") == ["NATS_URL_N1 -> n1 cluster=-", "stream ok"]
+
+
+def test_config_file(recorded: Path) -> None:
+    assert _output(recorded, "config") == ["NATS_URL_N1 -> from-config cluster=-", "stream ok"]
+
+
+def test_cluster_of_three_with_a_replicated_stream(recorded: Path) -> None:
+    assert _output(recorded, "cluster") == [
+        "NATS_URL_N1 -> n1 cluster=c1", "NATS_URL_N2 -> n2 cluster=c1",
+        "NATS_URL_N3 -> n3 cluster=c1", "stream ok"]
+
+
+def test_hub_and_leaf(recorded: Path) -> None:
+    assert _output(recorded, "leafnode") == [
+        "NATS_URL_HUB -> hub cluster=-", "NATS_URL_LEAF -> leaf cluster=leaf", "stream ok"]
+
+
+def test_super_cluster(recorded: Path) -> None:
+    assert _output(recorded, "supercluster") == [
+        "NATS_URL_EAST_1 -> east-1 cluster=east", "NATS_URL_EAST_2 -> east-2 cluster=east",
+        "NATS_URL_WEST_1 -> west-1 cluster=west", "NATS_URL_WEST_2 -> west-2 cluster=west",
+        "stream ok"]
+
+
+def test_a_bad_config_gets_nats_servers_own_message(tmp_path: Path) -> None:
+    (tmp_path / "server.conf").write_text("jetstream {\n  store_dir: \n")
+    with pytest.raises(ServerError) as err:
+        with servers.start(Topology("config", "server.conf"), procs.new_run_id(), tmp_path):
+            pass
+    message = str(err.value)
+    assert str(tmp_path / "server.conf") in message
+    assert re.search(r"[Pp]arse error|[Ee]xpected", message)
+
+
+def test_an_unknown_placeholder_is_named(tmp_path: Path) -> None:
+    (tmp_path / "server.conf").write_text('jetstream { store_dir: "{{stor_dir}}" }\n')
+    with pytest.raises(ServerError, match=r"unknown placeholder \{\{stor_dir\}\}"):
+        with servers.start(Topology("config", "server.conf"), procs.new_run_id(), tmp_path):
+            pass
