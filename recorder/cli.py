@@ -194,6 +194,29 @@ def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
     click.echo("all recordings are fresh")
 
 
+@cli.command()
+@click.argument("target")
+@click.pass_context
+def new(ctx: click.Context, target: str) -> None:
+    """Scaffold a new example from a commented template.
+
+    Creates <category>/<example>/meta.yaml and the language folder with its
+    entry file, and lists the example (and a new category) in the parent
+    meta.yaml. Never overwrites a file.
+
+    \b
+    Example:
+      nbe new kv/ttl/python
+    """
+    from .scaffold import new as scaffold
+
+    root = ctx.obj["root"]
+    for path in scaffold(root, target):
+        shown = path.relative_to(root.parent) if root.parent in path.parents else path
+        click.echo(f"wrote {shown}")
+    click.echo(f"next: edit it, then 'nbe run {target}' and 'nbe record {target}'")
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

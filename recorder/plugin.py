@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import cast as castmod
-from . import fingerprint, literate, loader, render
+from . import catalogue, fingerprint, literate, loader, render
 from .errors import RecorderError
 from .model import Example, Implementation, Tree
 
@@ -44,13 +44,15 @@ class NbeConfig(base.Config):
     allow_stale = c.Type(bool, default=False)
     """Draft mode: stale, failed or missing recordings are warned about on the
     page but do not fail `mkdocs build --strict`."""
-    source_url = c.Optional(c.Type(str))
-    """Base URL of the examples folder in the repository, for source links;
-    defaults to repo_url + edit path when repo_url is set."""
+    source_branch = c.Type(str, default="main")
+    """The branch that source links point at, when `repo_url` is set."""
+    nav = c.Type(bool, default=True)
+    """Build the navigation from the examples tree when mkdocs.yml has no nav."""
 
 
 class NbePlugin(BasePlugin[NbeConfig]):
     def __init__(self) -> None:
+        self.repo_url: str | None = None
         self.tree: Tree | None = None
         self.impls: dict[str, tuple[Example, Implementation]] = {}
         self.md: markdown.Markdown | None = None
@@ -61,6 +63,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
         return Path(config.config_file_path or ".").parent.resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.repo_url = config.repo_url
         base_dir = self._root(config)
         player = base_dir / self.config.player_dir
         for name in PLAYER_FILES:
@@ -72,15 +75,15 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                         "assets/nbe/nbe.js"])
         self.md = markdown.Markdown(extensions=config.markdown_extensions,
                                     extension_configs=config.mdx_configs)
+        self._load(config)
+        if self.config.nav and config.nav is None and self.tree is not None:
+            docs = Path(config.docs_dir)
+            before = [p for p in ("index.md",) if (docs / p).is_file()]
+            after = [p for p in ("run.md", "contributing.md") if (docs / p).is_file()]
+            config.nav = catalogue.nav(self.tree, before, after)
         return config
 
-    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self._root(config) / self.config.examples_dir))
-        return server
-
-    # -- files -------------------------------------------------------------
-
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+    def _load(self, config: MkDocsConfig) -> None:
         examples_dir = self._root(config) / self.config.examples_dir
         try:
             tree, problems = loader.load(examples_dir)
@@ -90,6 +93,16 @@ class NbePlugin(BasePlugin[NbeConfig]):
             log.warning("%s", problem)
         self.tree = tree
         self.impls = {impl.id: (ex, impl) for ex, impl in tree.implementations()}
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self._root(config) / self.config.examples_dir))
+        return server
+
+    # -- files -------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        tree = self.tree
+        assert tree is not None
         player_dir = self._root(config) / self.config.player_dir
         for name in PLAYER_FILES:
             files.append(File.generated(config, f"assets/nbe/{name}",
@@ -99,7 +112,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                         abs_src_path=str(ASSETS / asset)))
         for category in tree.categories:
             files.append(File.generated(config, f"{category.name}/index.md",
-                                        content=render.category_page(category)))
+                                        content=catalogue.category_page(category)))
             for example in category.examples:
                 files.append(File.generated(config, f"{example.id}/index.md",
                                             content=render.example_page(example, category)))
@@ -107,11 +120,25 @@ class NbePlugin(BasePlugin[NbeConfig]):
                     if impl.cast_path.is_file():
                         files.append(File.generated(config, self._cast_uri(impl),
                                                     abs_src_path=str(impl.cast_path)))
+                    files.append(File.generated(config, self._source_uri(impl),
+                                                abs_src_path=str(impl.entry)))
         return files
+
+    def on_page_markdown(self, markdown_text: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if catalogue.MARKER in markdown_text and self.tree is not None:
+            return markdown_text.replace(catalogue.MARKER, catalogue.home(self.tree))
+        return markdown_text
 
     @staticmethod
     def _cast_uri(impl: Implementation) -> str:
         return f"{impl.category}/{impl.example}/{impl.language.folder}.cast"
+
+    @staticmethod
+    def _source_uri(impl: Implementation) -> str:
+        """A copy of the entry file in the site, so the source can be read
+        and downloaded offline."""
+        return f"{impl.category}/{impl.example}/{impl.language.folder}/{impl.language.entry}"
 
     # -- pages -------------------------------------------------------------
 
@@ -124,7 +151,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
         example, impl = self.impls[impl_id]
         view = self._view(example, impl, page)
         if view.state != "fresh":
-            message = (f"nbe: the recording of {impl.id} {view.state}"
+            verb = {"stale": "is stale", "failed": "failed", "missing": "is missing"}[view.state]
+            message = (f"nbe: the recording of {impl.id} {verb}"
                        f"{' (' + view.detail + ')' if view.detail else ''}; "
                        f"run 'nbe record {impl.id}'")
             (log.info if self.config.allow_stale else log.warning)(message)
@@ -133,7 +161,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
         text = render.implementation_markdown(impl, sections, view, self.config.speed,
-                                              self._source_url(impl))
+                                              self._source_links(impl, page))
         assert self.md is not None
         self.md.reset()
         body = self.md.convert(text)
@@ -157,9 +185,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
                 raise PluginError(f"nbe: {err}") from None
             duration, cols = recorded.duration, recorded.width
             rows = max(6, min(recorded.height, recorded.lines_used() + 1))
-            url = page.file.url
-            page_dir = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
-            cast_url = posixpath.relpath(self._cast_uri(impl), page_dir or ".")
+            cast_url = posixpath.relpath(self._cast_uri(impl), self._page_dir(page))
         record = state.record or {}
         versions = record.get("versions", {}) if isinstance(record.get("versions"), dict) else {}
         return render.RecordingView(
@@ -168,8 +194,20 @@ class NbePlugin(BasePlugin[NbeConfig]):
             versions={str(k): str(v) for k, v in versions.items()},
             recorded_at=str(record.get("recorded_at", "")))
 
-    def _source_url(self, impl: Implementation) -> str | None:
-        base_url = self.config.source_url
-        if not base_url:
-            return None
-        return f"{base_url.rstrip('/')}/{impl.id}/{impl.language.entry}"
+    def _source_links(self, impl: Implementation, page: Page) -> list[tuple[str, str]]:
+        """(label, url): the entry file in the repository when repo_url is
+        set, and always its copy in the site."""
+        links = []
+        repo = self.repo_url
+        if repo and self.tree is not None:
+            rel = impl.entry.relative_to(self.tree.root.parent).as_posix()
+            links.append((f"{impl.language.entry} in the repository",
+                          f"{repo.rstrip('/')}/blob/{self.config.source_branch}/{rel}"))
+        local = posixpath.relpath(self._source_uri(impl), self._page_dir(page))
+        links.append((f"Download {impl.language.entry}", local))
+        return links
+
+    @staticmethod
+    def _page_dir(page: Page) -> str:
+        url = page.file.url
+        return (url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)) or "."

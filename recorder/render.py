@@ -52,6 +52,9 @@ def example_page(example: Example, category: Category) -> str:
     lines.append(f'<p class="nbe-category">{html.escape(category.title)}</p>\n')
     if example.description:
         lines += [example.description.strip(), ""]
+    if example.aliases:
+        lines += ['<p class="nbe-aliases">Also known as: '
+                  + html.escape(", ".join(example.aliases)) + "</p>", ""]
     for impl in example.implementations:
         lines += [f'=== "{impl.language.label}"', "",
                   "    " + PLACEHOLDER.format(id=impl.id), ""]
@@ -61,16 +64,6 @@ def example_page(example: Example, category: Category) -> str:
         lines += ['<p class="nbe-missing">Not yet available in: '
                   + ", ".join(missing) + ".</p>", ""]
     return "\n".join(lines)
-
-
-def category_page(category: Category) -> str:
-    lines = [f"# {category.title}", ""]
-    if category.description:
-        lines += [category.description.strip(), ""]
-    for example in category.examples:
-        langs = ", ".join(i.language.label for i in example.implementations) or "no languages yet"
-        lines.append(f"- [{example.title}]({example.name}/index.md): {langs}")
-    return "\n".join(lines) + "\n"
 
 
 def sections_markdown(sections: list[Section], lexer: str) -> str:
@@ -90,13 +83,13 @@ def sections_markdown(sections: list[Section], lexer: str) -> str:
 
 
 def implementation_markdown(impl: Implementation, sections: list[Section],
-                            view: RecordingView, speed: float, source_url: str | None) -> str:
+                            view: RecordingView, speed: float,
+                            sources: list[tuple[str, str]]) -> str:
     """Everything in one language tab, as Markdown with HTML blocks."""
     key = slug(impl)
     out = ['<div class="nbe-run" markdown>\n', fence(f"$ nbe run {impl.id}", "console"), ""]
     links = [f"[Jump to the output](#output-{key})", f"[Jump to the recording](#recording-{key})"]
-    if source_url:
-        links.append(f"[View {impl.language.entry} in the repository]({source_url})")
+    links += [f"[{label}]({url})" for label, url in sources]
     out += [" · ".join(links), "\n</div>\n"]
     if view.state != "fresh":
         out += [warning(impl, view), ""]

@@ -43,18 +43,54 @@
     });
   }
 
-  // A tab switch changes what is visible without scrolling: look again.
+  // The language tab holding an implementation, as [input, label].
+  function tabOf(impl) {
+    var block = impl.closest(".tabbed-block");
+    var set = impl.closest(".tabbed-set");
+    if (!block || !set) return null;
+    var index = Array.prototype.indexOf.call(block.parentElement.children, block);
+    var inputs = set.querySelectorAll(":scope > input");
+    var labels = set.querySelectorAll(":scope > .tabbed-labels > label");
+    return inputs[index] && labels[index] ? [inputs[index], labels[index]] : null;
+  }
+
+  // ?lang=go in the URL selects that language's tab (and so, through
+  // Material's linked tabs, makes it the reader's choice on other pages).
+  function selectFromUrl() {
+    var lang = new URLSearchParams(window.location.search).get("lang");
+    if (!lang) return;
+    var impl = document.querySelector('.nbe-implementation[data-language="' +
+                                      CSS.escape(lang) + '"]');
+    var tab = impl && tabOf(impl);
+    if (tab && !tab[0].checked) tab[1].click();
+  }
+
+  // A tab switch changes what is visible without scrolling: look again, and
+  // let the URL say which language is shown.
   document.addEventListener("change", function (event) {
-    if (event.target && event.target.matches && event.target.matches(".tabbed-set > input")) {
-      setTimeout(scan, 0);
-    }
+    var input = event.target;
+    if (!input || !input.matches || !input.matches(".tabbed-set > input")) return;
+    setTimeout(scan, 0);
+    document.querySelectorAll(".nbe-implementation").forEach(function (impl) {
+      var tab = tabOf(impl);
+      if (tab && tab[0] === input && window.history.replaceState) {
+        var url = new URL(window.location.href);
+        url.searchParams.set("lang", impl.dataset.language);
+        window.history.replaceState(null, "", url);
+      }
+    });
   });
 
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(scan);  // Material's instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", scan);
-  } else {
+  function start() {
+    selectFromUrl();
     scan();
+  }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(start);  // Material's instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
