@@ -56,6 +56,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
         self.tree: Tree | None = None
         self.impls: dict[str, tuple[Example, Implementation]] = {}
         self.md: markdown.Markdown | None = None
+        self.prose_md: markdown.Markdown | None = None
 
     # -- configuration ---------------------------------------------------
 
@@ -75,6 +76,12 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                         "assets/nbe/nbe.js"])
         self.md = markdown.Markdown(extensions=config.markdown_extensions,
                                     extension_configs=config.mdx_configs)
+        # Comments are Markdown, but never raw HTML: a comment cannot add markup.
+        self.prose_md = markdown.Markdown(
+            extensions=[e for e in config.markdown_extensions if e != "md_in_html"],
+            extension_configs=config.mdx_configs)
+        self.prose_md.preprocessors.deregister("html_block")
+        self.prose_md.inlinePatterns.deregister("html")
         self._load(config)
         if self.config.nav and config.nav is None and self.tree is not None:
             docs = Path(config.docs_dir)
@@ -161,12 +168,17 @@ class NbePlugin(BasePlugin[NbeConfig]):
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
         text = render.implementation_markdown(impl, sections, view, self.config.speed,
-                                              self._source_links(impl, page))
+                                              self._source_links(impl, page), self._prose)
         assert self.md is not None
         self.md.reset()
         body = self.md.convert(text)
         lang = impl.language.folder
         return f'<div class="nbe-implementation" data-language="{lang}">{body}</div>'
+
+    def _prose(self, text: str) -> str:
+        assert self.prose_md is not None
+        self.prose_md.reset()
+        return str(self.prose_md.convert(text))
 
     def _view(self, example: Example, impl: Implementation, page: Page) -> render.RecordingView:
         try:

@@ -66,14 +66,15 @@ def example_page(example: Example, category: Category) -> str:
     return "\n".join(lines)
 
 
-def sections_markdown(sections: list[Section], lexer: str) -> str:
-    """Prose next to code: Markdown for md_in_html."""
+def sections_markdown(sections: list[Section], lexer: str,
+                      prose_html: Callable[[str], str]) -> str:
+    """Prose next to code. The prose arrives as HTML already (Markdown with
+    raw HTML escaped, so a comment cannot inject markup); the code is a
+    fenced block for the site's highlighter."""
     parts = ['<div class="nbe-sections" markdown>']
     for section in sections:
         parts.append('<div class="nbe-section" markdown>')
-        parts.append('<div class="nbe-prose" markdown>\n')
-        parts.append(section.prose or "")
-        parts.append("\n</div>")
+        parts.append(f'<div class="nbe-prose">\n{prose_html(section.prose)}\n</div>')
         parts.append('<div class="nbe-code" markdown>\n')
         if section.code:
             parts.append(fence(section.code, lexer))
@@ -84,7 +85,8 @@ def sections_markdown(sections: list[Section], lexer: str) -> str:
 
 def implementation_markdown(impl: Implementation, sections: list[Section],
                             view: RecordingView, speed: float,
-                            sources: list[tuple[str, str]]) -> str:
+                            sources: list[tuple[str, str]],
+                            prose_html: Callable[[str], str]) -> str:
     """Everything in one language tab, as Markdown with HTML blocks."""
     key = slug(impl)
     out = ['<div class="nbe-run" markdown>\n', fence(f"$ nbe run {impl.id}", "console"), ""]
@@ -93,7 +95,7 @@ def implementation_markdown(impl: Implementation, sections: list[Section],
     out += [" · ".join(links), "\n</div>\n"]
     if view.state != "fresh":
         out += [warning(impl, view), ""]
-    out += [sections_markdown(sections, impl.language.lexer), ""]
+    out += [sections_markdown(sections, impl.language.lexer, prose_html), ""]
     out += [f'<h3 id="output-{key}">Output</h3>', ""]
     if view.output is not None:
         out += [fence(view.output.rstrip("\n") or "(no output)", "text"), ""]

@@ -61,7 +61,8 @@ def nats_server() -> Iterator[servers.Servers]:
         yield started
 
 
-def build_site(tmp: Path, examples: Path, extra: str = "") -> subprocess.CompletedProcess[str]:
+def build_site(tmp: Path, examples: Path, extra: str = "",
+               top: str = "") -> subprocess.CompletedProcess[str]:
     """A real `mkdocs build --strict` of the project's site config, pointed
     at an examples tree, into tmp/site."""
     docs = tmp / "docs"
@@ -74,7 +75,7 @@ def build_site(tmp: Path, examples: Path, extra: str = "") -> subprocess.Complet
     config = config.replace("examples_dir: examples", f"examples_dir: {examples}\n"
                             f"      player_dir: {player}" + extra)
     cfg = tmp / "mkdocs.yml"
-    cfg.write_text(config)
+    cfg.write_text(top + config)
     return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(cfg)],
                           capture_output=True, text=True, timeout=300,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
