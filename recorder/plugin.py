@@ -85,7 +85,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
         self._load(config)
         if self.config.nav and config.nav is None and self.tree is not None:
             docs = Path(config.docs_dir)
-            before = [p for p in ("index.md",) if (docs / p).is_file()]
+            before = [{"Home": "index.md"}] if (docs / "index.md").is_file() else []
             after = [p for p in ("run.md", "contributing.md") if (docs / p).is_file()]
             config.nav = catalogue.nav(self.tree, before, after)
         return config
@@ -167,7 +167,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
             sections = literate.parse(impl.entry.read_text(encoding="utf-8"), impl.language)
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
-        text = render.implementation_markdown(impl, sections, view, self.config.speed,
+        text = render.implementation_markdown(impl, sections, view, self.config,
                                               self._source_links(impl, page), self._prose)
         assert self.md is not None
         self.md.reset()
@@ -204,7 +204,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
             state=state.state, detail=state.detail, cast_url=cast_url, output=output,
             duration=duration, cols=cols, rows=rows,
             versions={str(k): str(v) for k, v in versions.items()},
-            recorded_at=str(record.get("recorded_at", "")))
+            recorded_at=str(record.get("recorded_at", "")),
+            run_time=float(record.get("duration", 0) or 0))
 
     def _source_links(self, impl: Implementation, page: Page) -> list[tuple[str, str]]:
         """(label, url): the entry file in the repository when repo_url is

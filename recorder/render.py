@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import languages
 from .model import Category, Example, Implementation, Section
@@ -33,6 +34,7 @@ class RecordingView:
     rows: int
     versions: dict[str, str]
     recorded_at: str
+    run_time: float = 0.0  # seconds the program ran, from output.json
 
 
 def fence(text: str, lang: str = "") -> str:
@@ -84,7 +86,7 @@ def sections_markdown(sections: list[Section], lexer: str,
 
 
 def implementation_markdown(impl: Implementation, sections: list[Section],
-                            view: RecordingView, speed: float,
+                            view: RecordingView, playback: Any,
                             sources: list[tuple[str, str]],
                             prose_html: Callable[[str], str]) -> str:
     """Everything in one language tab, as Markdown with HTML blocks."""
@@ -102,7 +104,7 @@ def implementation_markdown(impl: Implementation, sections: list[Section],
     else:
         out += ['<p class="nbe-none">Not recorded yet.</p>', ""]
     out += [f'<h3 id="recording-{key}">Recording</h3>', ""]
-    out += [player(view, speed), ""]
+    out += [player(view, playback.speed, playback.idle_time_limit), ""]
     return "\n".join(out)
 
 
@@ -115,7 +117,7 @@ def warning(impl: Implementation, view: RecordingView) -> str:
             f'Regenerate them with <code>nbe record {html.escape(impl.id)}</code>.</p>\n</div>')
 
 
-def player(view: RecordingView, speed: float) -> str:
+def player(view: RecordingView, speed: float, idle: float) -> str:
     if not view.cast_url:
         return '<p class="nbe-none">No recording yet.</p>'
     attrs = {
@@ -125,12 +127,13 @@ def player(view: RecordingView, speed: float) -> str:
         "data-cols": str(view.cols),
         "data-rows": str(view.rows),
         "data-duration": f"{view.duration:.3f}",
+        "data-idle": f"{idle:g}",
         "role": "region",
         "aria-label": "Terminal recording",
     }
     div = "<div " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items()) + "></div>"
-    note = (f"Played at {_speed_words(speed)}, with long pauses shortened: the real run took "
-            f"{view.duration:.1f} s.")
+    note = (f"Played at {_speed_words(speed)}; pauses longer than {idle:g} s are shortened."
+            + (f" The program ran for {view.run_time:.1f} s." if view.run_time else ""))
     versions = ", ".join(f"{name} {ver}" for name, ver in view.versions.items())
     when = view.recorded_at[:10]
     line = f"Recorded on {when} with {versions}." if when and versions else ""

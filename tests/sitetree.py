@@ -85,7 +85,7 @@ def build(root: Path, broken: bool = False) -> Path:
     _example(root, "second-cat/beta", {"title": "Beta (unlisted)"}, {"python": PY_MAIN})
     _example(root, "second-cat/alpha", {"title": "Alpha (unlisted)"}, {"python": PY_MAIN})
     _example(root, "first-cat/greet", {"title": "Greet", "description": "Greets."},
-             {"python": PY_MAIN})
+             {"python": PY_MAIN, "go": GO_MAIN})
     tree, problems = loader.load(root)
     assert problems == []
     for example, impl in tree.implementations():
@@ -102,4 +102,5 @@ def build(root: Path, broken: bool = False) -> Path:
              "reason": "exited with status 2"}))
         for name in ("output.cast", "output.txt", "output.json"):
             (root / "first-cat/greet/python" / name).unlink()
+            (root / "first-cat/greet/go" / name).unlink()
     return root

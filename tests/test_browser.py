@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from browser import CHROMIUM, Watch, browser, serve
 from conftest import ARTIFACTS
 

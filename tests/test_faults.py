@@ -10,10 +10,11 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import nbe
-from faults import make_tree
 
 from recorder import cast
+
+from conftest import nbe
+from faults import make_tree
 
 FAULTS: dict[str, tuple[str, dict[str, object]]] = {
     "f/exit-status": ('print("about to exit 3")\nraise SystemExit(3)\n', {}),

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 import sitetree
 from conftest import build_site
 

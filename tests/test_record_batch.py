@@ -9,11 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+
+from recorder import batch
+
 from conftest import BIN, nbe
 from faults import make_tree
 from test_faults import processes_in
-
-from recorder import batch
 
 EXAMPLE = "messaging/request-reply/python"
 

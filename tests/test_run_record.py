@@ -9,10 +9,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import nbe
 
 from recorder import cast, servers
 from recorder.errors import ServerError
+
+from conftest import nbe
 
 EXAMPLE = "messaging/request-reply/python"
 GREETINGS = ["hello, joe", "hello, sue", "hello, bob"]

@@ -37,7 +37,7 @@ def test_example_page_has_sections_output_and_player(built_site: Path) -> None:
     assert player and 'data-speed="0.5"' in player.group()
     cast_url = re.search(r'data-cast="([^"]+)"', player.group())
     assert cast_url and (built_site / "messaging/request-reply" / cast_url.group(1)).is_file()
-    assert "Played at half speed" in page
+    assert "Played at half speed; pauses longer than 1 s are shortened." in page
 
 
 def test_assets_are_local_and_nothing_loads_from_outside(built_site: Path) -> None:

@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import nbe
-from faults import SHOW_SERVERS, make_tree
 
 from recorder import procs, servers
 from recorder.errors import ServerError
 from recorder.model import Topology
+
+from conftest import nbe
+from faults import SHOW_SERVERS, make_tree
 
 TOPOLOGIES: dict[str, tuple[str, dict[str, object]]] = {
     "t/single": (SHOW_SERVERS, {}),

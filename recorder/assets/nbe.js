@@ -19,6 +19,13 @@
       poster: "npt:" + duration.toFixed(3),
     });
     el.nbePlayer = player;
+    // Reachable with the Tab key; the player itself answers space, arrows, f.
+    function focusable() {
+      var wrapper = el.querySelector(".ap-wrapper");
+      if (wrapper) wrapper.setAttribute("tabindex", "0");
+      return !!wrapper;
+    }
+    if (!focusable()) setTimeout(focusable, 0);
     window.nbePlayers.push({ element: el, player: player, cast: el.dataset.cast,
                              speed: parseFloat(el.dataset.speed || "0.5") });
   }
