@@ -1,0 +1,158 @@
+"""Where the servers of a topology listen and how they are joined: ports
+chosen now, a store each, and a config file each. Pure layout; starting
+and stopping them is servers.py's job."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import procs
+from .errors import ServerError
+from .model import Topology
+
+# Placeholders a server config in an example folder may use.
+PLACEHOLDERS = ("port", "http_port", "store_dir", "dir", "example_dir", "tls_ca",
+                "tls_server_cert", "tls_server_key", "tls_client_cert", "tls_client_key")
+
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    http_port: int
+    store: Path
+    config: Path
+    log: Path
+    cluster: str | None = None
+    args: list[str] = field(default_factory=list)  # flags that override the config file
+    process: subprocess.Popen[bytes] | None = None
+    checks: list[tuple[str, str, int]] = field(default_factory=list)  # (endpoint, key, minimum)
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _render(template: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)
+    return template
+
+
+def _base(server: Server, jetstream: bool = True, domain: str | None = None) -> str:
+    js = ""
+    if jetstream:
+        js = f'jetstream {{ store_dir: "{server.store}"'
+        js += f", domain: {domain} }}\n" if domain else " }\n"
+    return (f"server_name: {server.name}\nlisten: 127.0.0.1:{server.port}\n"
+            f"http: 127.0.0.1:{server.http_port}\n{js}")
+
+
+class Builder:
+    """Lays out the servers of a topology: ports, stores and config files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.servers: list[Server] = []
+        self.env: dict[str, str] = {}  # more variables for the example
+
+    def server(self, name: str) -> Server:
+        folder = self.root / name
+        folder.mkdir()
+        srv = Server(name=name, port=procs.free_port(), http_port=procs.free_port(),
+                     store=folder / "store", config=folder / "server.conf",
+                     log=folder / "server.log")
+        self.servers.append(srv)
+        return srv
+
+    def cluster(self, cluster: str, names: list[str]) -> list[Server]:
+        nodes = [self.server(n) for n in names]
+        route_ports = [procs.free_port() for _ in nodes]
+        routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in route_ports)
+        for node, port in zip(nodes, route_ports, strict=True):
+            node.cluster = cluster
+            node.config.write_text(
+                _base(node) + f"cluster {{ name: {cluster}, listen: 127.0.0.1:{port}, "
+                              f"routes: [{routes}] }}\n")
+            if len(nodes) > 1:
+                node.checks.append(("routez", "num_routes", len(nodes) - 1))
+        return nodes
+
+
+def layout(topology: Topology, root: Path, example_dir: Path | None,
+            b: Builder) -> tuple[list[Server], str]:
+    """The servers to start and the value of NATS_URL."""
+    kind = topology.kind
+    if kind == "single":
+        srv = b.server("n1")
+        srv.config.write_text(_base(srv))
+        return b.servers, srv.url
+    if kind == "config":
+        assert topology.config and example_dir is not None
+        srv = b.server("n1")
+        template = (example_dir / topology.config).read_text(encoding="utf-8")
+        values = {"port": str(srv.port), "http_port": str(srv.http_port),
+                  "store_dir": str(srv.store), "dir": str(root),
+                  "example_dir": str(example_dir)}
+        if "{{tls_" in template:
+            from . import certs  # only TLS examples pay for importing cryptography
+
+            made = certs.make(root / "tls")
+            values.update(made)
+            b.env.update({"NATS_CA": made["tls_ca"], "NATS_CERT": made["tls_client_cert"],
+                          "NATS_KEY": made["tls_client_key"]})
+        srv.config.write_text(_render(template, values))
+        # Flags override the file: whatever it says, the server listens on
+        # loopback, on ports chosen now, with a store of its own.
+        srv.args = ["-a", "127.0.0.1", "-p", str(srv.port), "-m", str(srv.http_port)]
+        if "store_dir" not in srv.config.read_text():
+            srv.args += ["-sd", str(srv.store)]
+        unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", srv.config.read_text())))
+        if unknown:
+            raise ServerError(f"{example_dir / topology.config}: unknown placeholder "
+                              f"{{{{{unknown[0]}}}}}; the placeholders are "
+                              + ", ".join("{{" + k + "}}" for k in PLACEHOLDERS))
+        return b.servers, srv.url
+    if kind == "cluster":
+        nodes = b.cluster("c1", [f"n{i}" for i in range(1, topology.size + 1)])
+        return b.servers, ",".join(n.url for n in nodes)
+    if kind == "leafnode":
+        hub, leaf = b.server("hub"), b.server("leaf")
+        leaf_port = procs.free_port()
+        hub.config.write_text(_base(hub, domain="hub") +
+                              f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n")
+        leaf.config.write_text(_base(leaf, domain="leaf") +
+                               f'leafnodes {{ remotes: [{{ url: "nats-leaf://127.0.0.1:'
+                               f'{leaf_port}" }}] }}\n')
+        hub.checks.append(("leafz", "leafnodes", 1))
+        leaf.checks.append(("leafz", "leafnodes", 1))
+        return b.servers, hub.url
+    if kind == "supercluster":
+        names = ("east", "west")
+        clusters = [b.cluster(c, [f"{c}-{i}" for i in range(1, topology.size + 1)])
+                    for c in names]
+        gw_ports = {c: procs.free_port() for c in names}
+        gateways = ", ".join(f'{{ name: {c}, url: "nats://127.0.0.1:{gw_ports[c]}" }}'
+                             for c in names)
+        for cname, nodes in zip(names, clusters, strict=True):
+            for i, node in enumerate(nodes):
+                port = gw_ports[cname] if i == 0 else procs.free_port()
+                with node.config.open("a") as conf:
+                    conf.write(f"gateway {{ name: {cname}, listen: 127.0.0.1:{port}, "
+                               f"gateways: [{gateways}] }}\n")
+                node.checks.append(("gatewayz", "outbound_gateways", 1))
+        return b.servers, ",".join(n.url for n in clusters[0])
+    raise ServerError(f"unknown topology kind {kind!r}")
+
+
