@@ -190,11 +190,14 @@ class NbePlugin(BasePlugin[NbeConfig]):
         if impl.text_path.is_file():
             output = castmod.strip_ansi(impl.text_path.read_text(encoding="utf-8",
                                                                  errors="replace"))
+        recorded = None
         if impl.cast_path.is_file():
             try:
                 recorded = castmod.read(impl.cast_path)
             except RecorderError as err:
-                raise PluginError(f"nbe: {err}") from None
+                # A corrupt cast is one clear message; the page builds without it.
+                state = fingerprint.Status("missing", str(err), state.record)
+        if recorded is not None:
             duration, cols = recorded.duration, recorded.width
             rows = max(6, min(recorded.height, recorded.lines_used() + 1))
             cast_url = posixpath.relpath(self._cast_uri(impl), self._page_dir(page))

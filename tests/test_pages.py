@@ -139,3 +139,16 @@ def test_a_broken_meta_yaml_is_one_clear_message(tmp_path: Path) -> None:
     assert (f"{root}/first-cat/greet/meta.yaml: unknown key 'colour'; the keys allowed "
             "here are: title, description, aliases, topology, timeout, expect") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_corrupt_cast_is_named_and_the_rest_still_builds(tmp_path: Path) -> None:
+    root = sitetree.build(tmp_path / "examples")
+    (root / "second-cat/zebra/go/output.cast").write_text("this is not a cast\n")
+    result = build_site(tmp_path, root)
+    assert result.returncode != 0
+    assert (f"the recording of second-cat/zebra/go is missing ({root}/second-cat/zebra/go/"
+            "output.cast: is not an asciicast v2 file") in result.stderr
+    lenient = build_site(tmp_path, root, extra="\n      allow_stale: true")
+    assert lenient.returncode == 0, lenient.stderr
+    page = text_of((tmp_path / "site/second-cat/zebra/index.html").read_text())
+    assert "hello from python" in page and "No recording yet." in page

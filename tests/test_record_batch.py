@@ -111,3 +111,21 @@ def _cmdlines_with(token: str) -> list[str]:
         if token in cmdline:
             found.append(cmdline)
     return found
+
+
+def test_a_terminal_gets_a_progress_bar_and_ci_gets_plain_lines(examples_copy: Path) -> None:
+    import pexpect
+
+    child = pexpect.spawn(str(BIN / "nbe"), ["--examples", str(examples_copy), "record"],
+                          dimensions=(30, 120), timeout=120, encoding="utf-8")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    screen = child.before
+    assert "0/1" in screen and "recording" in screen  # rich's progress bar, on the terminal
+    assert f"recorded  {EXAMPLE} in" in screen
+    # Not on a terminal (CI): one plain line per step, no bar.
+    plain = nbe("--examples", str(examples_copy), "record", "--force")
+    assert plain.returncode == 0
+    assert f"recording {EXAMPLE} (forced)\n" in plain.stderr
+    assert "0/1" not in plain.stderr

@@ -79,8 +79,9 @@ def test_the_visible_player_plays_at_half_speed(site: tuple[str, Path], chromium
     # Only the visible tab's player was created: the Go one stays unloaded.
     mounted = page.evaluate("window.nbePlayers.map(p => p.cast)")
     assert mounted == ["python.cast"]
-    # The poster shows the final screen before anything plays.
-    assert "hello from python" in player.inner_text()
+    # The poster shows the final screen, final prompt included, before it plays.
+    screen = [line.strip() for line in player.inner_text().splitlines() if line.strip()]
+    assert "hello from python" in screen and screen[screen.index("hello from python") + 1] == "$"
     recorded = cast.read(root / "second-cat/zebra/python/output.cast")
     page.evaluate("""() => {
         window.nbeEnded = null;

@@ -16,7 +16,9 @@
       rows: parseInt(el.dataset.rows || "24", 10),
       fit: "width",
       preload: true,
-      poster: "npt:" + duration.toFixed(3),
+      // The final screen before it plays. Poster time is player time (after
+      // idle pauses are shortened), so aim past the end: the player stops there.
+      poster: "npt:" + (duration + 3600).toFixed(0),
     });
     el.nbePlayer = player;
     // Reachable with the Tab key; the player itself answers space, arrows, f.
