@@ -62,6 +62,17 @@ def test_tabs_switch_and_the_choice_sticks_on_the_next_page(
     page.goto(f"{origin}/first-cat/greet/")
     assert page.locator('.nbe-implementation[data-language="go"]').is_visible()
     assert not page.locator('.nbe-implementation[data-language="python"]').is_visible()
+    # Copying the run command copies the command without its "$ " prompt
+    # (what Material's copy button reads while it copies).
+    copied = page.evaluate("""() => {
+        const code = document.querySelector(
+            '.nbe-implementation[data-language="go"] .nbe-run code');
+        code.setAttribute('data-md-copying', '');
+        const text = code.innerText.trim();
+        code.removeAttribute('data-md-copying');
+        return text;
+    }""")
+    assert copied == "nbe run first-cat/greet/go"
     # A URL can point at a language.
     page.goto(f"{origin}/second-cat/zebra/?lang=python")
     assert page.locator('.nbe-implementation[data-language="python"]').is_visible()
