@@ -113,7 +113,8 @@ def run(ctx: click.Context, target: str) -> None:
     try:
         example, impl = _one(tree, target)
     except RecorderError:
-        concerned = [p for p in ctx.obj["problems"] if target.strip("/") in str(p.path)]
+        example_dir = "/".join(target.strip("/").split("/")[:2])
+        concerned = [p for p in ctx.obj["problems"] if example_dir in p.path.as_posix()]
         for problem in concerned:
             click.echo(f"warning: {problem}", err=True)
         raise
@@ -165,7 +166,11 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
             reporter.summary()
             raise
     reporter.summary()
-    if any(not r.ok for r in results) or len(results) < len(todo.to_record):
+    problems = ctx.obj["problems"]
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the examples tree (above) kept those "
+                   "examples out of this run; fix them and run again", err=True)
+    if problems or any(not r.ok for r in results) or len(results) < len(todo.to_record):
         ctx.exit(1)
 
 
@@ -182,14 +187,14 @@ def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
       nbe check
     """
     tree = _load(ctx)
-    bad = 0
+    bad = len(ctx.obj["problems"])
     for example, impl in select(tree, patterns):
         state = fingerprint.status(example, impl)
         if state.state != "fresh":
             bad += 1
             click.echo(f"{state.state:8} {impl.id}: {state.detail}")
     if bad:
-        click.echo(f"{bad} recording(s) need 'nbe record'", err=True)
+        click.echo(f"{bad} problem(s): fix the files named above, then 'nbe record'", err=True)
         ctx.exit(1)
     click.echo("all recordings are fresh")
 

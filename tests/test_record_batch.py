@@ -129,3 +129,20 @@ def test_a_terminal_gets_a_progress_bar_and_ci_gets_plain_lines(examples_copy: P
     assert plain.returncode == 0
     assert f"recording {EXAMPLE} (forced)\n" in plain.stderr
     assert "0/1" not in plain.stderr
+
+
+def test_a_bad_meta_yaml_is_named_and_the_rest_is_recorded(examples_copy: Path) -> None:
+    bad = examples_copy / "messaging/broken"
+    (bad / "python").mkdir(parents=True)
+    (bad / "python/main.py").write_text('print("never run")\n')
+    (bad / "meta.yaml").write_text("title: Broken\naliases: [409, ok]\n")
+    result = nbe("--examples", str(examples_copy), "record")
+    assert result.returncode == 1
+    assert (f"warning: {bad}/meta.yaml: 'aliases' must be a list of search words, "
+            "e.g. [rpc, micro], not [409, 'ok']") in result.stderr
+    assert f"recorded  {EXAMPLE} in" in result.stderr
+    assert "1 problem(s) in the examples tree" in result.stderr
+    check = nbe("--examples", str(examples_copy), "check")
+    assert check.returncode == 1 and f"{bad}/meta.yaml" in check.stderr
+    run = nbe("--examples", str(examples_copy), "run", "messaging/broken/python")
+    assert run.returncode == 1 and f"{bad}/meta.yaml" in run.stderr

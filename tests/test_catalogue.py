@@ -1,0 +1,60 @@
+"""The repository's own catalogue: every example runs against its declared
+topology and shows its expected output; every recording is fresh; the
+published site builds with --strict."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from recorder import loader
+
+from conftest import ROOT, build_site, nbe
+
+TREE, PROBLEMS = loader.load(ROOT / "examples")
+IDS = [impl.id for _, impl in TREE.implementations()]
+
+
+def test_the_tree_loads_without_problems() -> None:
+    assert [str(p) for p in PROBLEMS] == []
+    assert len(IDS) >= 32
+
+
+@pytest.mark.parametrize("example", TREE.examples(), ids=lambda e: e.id)
+def test_every_example_is_documented_and_pinned(example: object) -> None:
+    from recorder.model import Example
+
+    assert isinstance(example, Example)
+    assert example.description.strip(), "a description that explains the concept"
+    assert "https://docs.nats.io" in example.description, "a link to the NATS docs"
+    assert example.aliases, "aliases for search"
+    assert example.expect, "expected output patterns"
+    assert [i.language.folder for i in example.implementations] == ["python"]
+
+
+def test_every_recording_is_fresh_and_successful() -> None:
+    result = nbe("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "all recordings are fresh\n"
+
+
+def test_every_example_runs_and_shows_what_it_should(tmp_path: Path) -> None:
+    """Record a copy of the whole tree from scratch, in parallel: a program
+    that fails, hangs, prints a traceback or misses a pattern fails here."""
+    copy = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", copy,
+                    ignore=shutil.ignore_patterns("output.*", "__pycache__"))
+    result = nbe("--examples", str(copy), "record", "--jobs", "2", timeout=1500)
+    assert result.returncode == 0, result.stderr[-5000:]
+    recorded = re.findall(r"^recorded  (\S+) in", result.stderr, re.MULTILINE)
+    assert sorted(recorded) == sorted(IDS)
+
+
+def test_the_published_site_builds_strict(tmp_path: Path) -> None:
+    result = build_site(tmp_path, ROOT / "examples")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for example in TREE.examples():
+        assert (tmp_path / "site" / example.id / "index.html").is_file()
