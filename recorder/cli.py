@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -75,6 +76,12 @@ def cli(ctx: click.Context, examples: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["root"] = _examples_root(examples)
+    from .procs import reap_orphans
+
+    reaped = reap_orphans()
+    if reaped:
+        click.echo(f"nbe: ended {reaped} process(es) left behind by an nbe that was killed",
+                   err=True)
 
 
 @cli.command("list")
@@ -222,7 +229,14 @@ def new(ctx: click.Context, target: str) -> None:
     click.echo(f"next: edit it, then 'nbe run {target}' and 'nbe record {target}'")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # SIGTERM and SIGHUP clean up like Ctrl-C: servers and programs go too.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     try:
         cli(standalone_mode=True)
     except RecorderError as err:

@@ -19,6 +19,9 @@ from pathlib import Path
 
 MARKER = "NBE_RUN"
 PROGRAM_MARKER = "NBE_PROGRAM"
+# Which nbe process started it: "<pid>-<start time>", so that the processes
+# of an nbe that was killed outright (SIGKILL) can be found and ended later.
+OWNER = "NBE_OWNER"
 
 
 def new_run_id() -> str:
@@ -43,6 +46,50 @@ def marked(key: str, *values: str) -> list[int]:
         if needles.intersection(_environ(int(entry)).split(b"\0")):
             found.append(int(entry))
     return found
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def owner_id() -> str:
+    """This process, as NBE_OWNER names it."""
+    return f"{os.getpid()}-{_start_time(os.getpid())}"
+
+
+def reap_orphans() -> int:
+    """End the processes left by an nbe that died without cleaning up (their
+    owner id names a process that no longer exists); a reaped `nbe run` may
+    own processes too, hence a few passes. Returns how many were ended."""
+    total = 0
+    for _ in range(3):
+        found = _reap_once()
+        total += found
+        if not found:
+            break
+        time.sleep(0.05)
+    return total
+
+
+def _reap_once() -> int:
+    orphans = []
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        for var in _environ(int(entry)).split(b"\0"):
+            if var.startswith(OWNER.encode() + b"="):
+                owner, _, started = var.split(b"=", 1)[1].decode(errors="replace").partition("-")
+                if owner.isdigit() and _start_time(int(owner)) != started:
+                    orphans.append(int(entry))
+                break
+    for pid in orphans:
+        _signal(pid, signal.SIGKILL)
+    return len(orphans)
 
 
 def _alive(pid: int) -> bool:

@@ -19,6 +19,7 @@ def program_env(base: dict[str, str], run_id: str) -> dict[str, str]:
     this run's program so every process it starts can be found and ended."""
     env = dict(base)
     env[procs.PROGRAM_MARKER] = run_id
+    env[procs.OWNER] = procs.owner_id()
     env.setdefault(procs.MARKER, run_id)
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"

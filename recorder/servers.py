@@ -148,7 +148,7 @@ def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> I
         if topology.kind == "config":
             assert topology.config and example_dir is not None
             _check_config(binary, servers[0], example_dir / topology.config)
-        env = {**os.environ, procs.MARKER: run_id}
+        env = {**os.environ, procs.MARKER: run_id, procs.OWNER: procs.owner_id()}
         for srv in servers:
             with srv.log.open("wb") as log:
                 srv.process = subprocess.Popen(

@@ -117,7 +117,8 @@ def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: fl
             "-t", str(int(limit + STARTUP_ALLOWANCE))]
     bindir = str(Path(sys.executable).parent)  # asciinema and nbe live here
     path = env.get("PATH", "/usr/bin:/bin")
-    run_env = {**env, procs.MARKER: run_id, "ASCIINEMA_CONFIG_HOME": str(tmp),
+    run_env = {**env, procs.MARKER: run_id, procs.OWNER: procs.owner_id(),
+               "ASCIINEMA_CONFIG_HOME": str(tmp),
                "PATH": path if path.startswith(bindir + ":") else f"{bindir}:{path}",
                "TERM": "xterm-256color", "SHELL": "/bin/bash",
                "COLUMNS": str(WIDTH), "LINES": str(HEIGHT)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from recorder import cast, servers
 from recorder.errors import ServerError
 
-from conftest import nbe
+from conftest import BIN, nbe
 
 EXAMPLE = "messaging/request-reply/python"
 GREETINGS = ["hello, joe", "hello, sue", "hello, bob"]
@@ -109,3 +111,53 @@ def test_failing_program_leaves_the_earlier_recording_untouched(examples_copy: P
     check = nbe("--examples", str(examples_copy), "check")
     assert check.returncode == 1
     assert f"failed   {EXAMPLE}: exited with status 3" in check.stdout
+
+
+SLOW = 'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
+
+
+def _start_slow_run(examples_copy: Path) -> tuple[subprocess.Popen[str], Path]:
+    folder = examples_copy / EXAMPLE
+    (folder / "main.py").write_text(SLOW)
+    env = {k: v for k, v in os.environ.items() if k != "NATS_URL"}
+    proc = subprocess.Popen([str(BIN / "nbe"), "--examples", str(examples_copy), "run", EXAMPLE],
+                            env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "started\n"
+    return proc, folder
+
+
+def _left(folder: Path, marker: str) -> list[str]:
+    """Processes of this test still alive: the program (its folder) and any
+    nats-server whose environment names the nbe that started it."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+            env = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if cwd == str(folder) or marker.encode() in env:
+            found.append(pid)
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_terminated_run_takes_its_server_and_program_with_it(
+        examples_copy: Path, sig: signal.Signals) -> None:
+    proc, folder = _start_slow_run(examples_copy)
+    marker = f"NBE_OWNER={proc.pid}-"
+    assert _left(folder, marker)
+    proc.send_signal(sig)
+    assert proc.wait(timeout=20) == 130
+    assert _left(folder, marker) == []
+
+
+def test_the_next_nbe_ends_what_a_killed_run_left_behind(examples_copy: Path) -> None:
+    proc, folder = _start_slow_run(examples_copy)
+    marker = f"NBE_OWNER={proc.pid}-"
+    proc.kill()  # SIGKILL: nbe gets no chance to clean up
+    proc.wait()
+    assert _left(folder, marker)  # the server and the program are orphans now
+    result = nbe("--examples", str(examples_copy), "list")
+    assert "ended 2 process(es) left behind by an nbe that was killed" in result.stderr
+    assert _left(folder, marker) == []
