@@ -32,7 +32,7 @@ from recorder import cast, loader, procs, servers  # noqa: E402
 from recorder.record import record_one  # noqa: E402
 
 BIN = Path(sys.executable).parent
-SOURCE = ROOT / "examples" / "messaging" / "request-reply"
+SOURCE = ROOT / "examples" / "messaging" / "request-reply"  # copied for no-op and --jobs
 
 
 def make_copies(dest: Path, count: int, with_outputs: bool) -> Path:
@@ -58,26 +58,40 @@ def typing_seconds(recorded: cast.Cast) -> float:
     return (t_start or 0.0) - (t_ready or 0.0)
 
 
+OVERHEAD_EXAMPLES = ("messaging/request-reply", "messaging/pub-sub", "kv/intro",
+                     "jetstream/pull-consumer")
+
+
 def overhead(rounds: int) -> None:
+    """For each example: bare = its servers started + `python main.py`;
+    recorded = record_one minus the typing. Ratio of the summed medians."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_copies(Path(tmp), 1, with_outputs=False)
+        root = Path(tmp) / "examples"
+        shutil.copytree(ROOT / "examples", root, ignore=shutil.ignore_patterns("output.*"))
         tree, _ = loader.load(root)
-        example, impl = tree.implementations()[0]
-        bare, recorded = [], []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            with servers.start(example.topology, procs.new_run_id(), example.path) as s:
-                subprocess.run([sys.executable, "main.py"], cwd=impl.path, check=True,
-                               env={**os.environ, **s.env}, stdout=subprocess.DEVNULL)
-            bare.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            result = record_one(example, impl, root)
-            elapsed = time.perf_counter() - start
-            assert result.ok, result.reason
-            recorded.append(elapsed - typing_seconds(cast.read(impl.cast_path)))
-    b, r = statistics.median(bare), statistics.median(recorded)
-    print(f"overhead ({rounds} rounds, interleaved): bare run {b * 1000:.0f} ms, "
-          f"recorded run without typing {r * 1000:.0f} ms, ratio {r / b:.2f}x")
+        chosen = [(e, i) for e, i in tree.implementations()
+                  if e.id in OVERHEAD_EXAMPLES]
+        bare_total = recorded_total = 0.0
+        for example, impl in chosen:
+            bare, recorded = [], []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                with servers.start(example.topology, procs.new_run_id(), example.path) as s:
+                    subprocess.run([sys.executable, "main.py"], cwd=impl.path, check=True,
+                                   env={**os.environ, **s.env}, stdout=subprocess.DEVNULL)
+                bare.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                result = record_one(example, impl, root)
+                elapsed = time.perf_counter() - start
+                assert result.ok, result.reason
+                recorded.append(elapsed - typing_seconds(cast.read(impl.cast_path)))
+            b, r = statistics.median(bare), statistics.median(recorded)
+            bare_total, recorded_total = bare_total + b, recorded_total + r
+            print(f"  {impl.id}: bare {b * 1000:.0f} ms, recorded without typing "
+                  f"{r * 1000:.0f} ms, ratio {r / b:.2f}x")
+    print(f"overhead ({len(chosen)} examples, {rounds} rounds each, interleaved): bare "
+          f"{bare_total:.2f} s, recorded without typing {recorded_total:.2f} s, "
+          f"ratio {recorded_total / bare_total:.2f}x")
 
 
 def noop(count: int) -> None:

@@ -113,7 +113,7 @@ def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: fl
     shell = f"bash --noprofile --rcfile {rcfile} -i"
     argv = [sys.executable, "-m", "asciinema_automation", str(script), str(out),
             "-aa", f"--cols {WIDTH} --rows {HEIGHT} -c '{shell}'",
-            "-dt", str(typing_delay), "-sd", str(typing_delay // 3), "-wt", "60",
+            "-dt", str(typing_delay), "-sd", str(typing_delay // 3), "-wt", "20",
             "-t", str(int(limit + STARTUP_ALLOWANCE))]
     bindir = str(Path(sys.executable).parent)  # asciinema and nbe live here
     path = env.get("PATH", "/usr/bin:/bin")
