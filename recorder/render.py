@@ -68,6 +68,21 @@ def example_page(example: Example, category: Category) -> str:
     return "\n".join(lines)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def prose_markdown(prose: str) -> str:
+    """Comment prose as Markdown, forgiving one habit of comments: a list
+    that starts right under a sentence, with no blank line before it."""
+    out: list[str] = []
+    for line in prose.split("\n"):
+        if (_LIST_ITEM.match(line) and out and out[-1].strip()
+                and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith(" ")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def sections_markdown(sections: list[Section], lexer: str,
                       prose_html: Callable[[str], str]) -> str:
     """Prose next to code. The prose arrives as HTML already (Markdown with
@@ -76,7 +91,8 @@ def sections_markdown(sections: list[Section], lexer: str,
     parts = ['<div class="nbe-sections" markdown>']
     for section in sections:
         parts.append('<div class="nbe-section" markdown>')
-        parts.append(f'<div class="nbe-prose">\n{prose_html(section.prose)}\n</div>')
+        parts.append(f'<div class="nbe-prose">\n{prose_html(prose_markdown(section.prose))}'
+                     "\n</div>")
         parts.append('<div class="nbe-code" markdown>\n')
         if section.code:
             parts.append(fence(section.code, lexer))
