@@ -168,12 +168,24 @@ class NbePlugin(BasePlugin[NbeConfig]):
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
         text = render.implementation_markdown(impl, sections, view, self.config,
-                                              self._source_links(impl, page), self._prose)
+                                              self._source_links(impl, page), self._prose,
+                                              self._configs(example))
         assert self.md is not None
         self.md.reset()
         body = self.md.convert(text)
         lang = impl.language.folder
         return f'<div class="nbe-implementation" data-language="{lang}">{body}</div>'
+
+    @staticmethod
+    def _configs(example: Example) -> list[tuple[str, str]]:
+        """The server config an example runs with, shown on its page."""
+        if not example.topology.config:
+            return []
+        path = example.path / example.topology.config
+        try:
+            return [(example.topology.config, path.read_text(encoding="utf-8"))]
+        except (OSError, UnicodeDecodeError) as err:
+            raise PluginError(f"nbe: {path}: cannot be read as UTF-8 text ({err})") from None
 
     def _prose(self, text: str) -> str:
         assert self.prose_md is not None

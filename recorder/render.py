@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +104,8 @@ def sections_markdown(sections: list[Section], lexer: str,
 def implementation_markdown(impl: Implementation, sections: list[Section],
                             view: RecordingView, playback: Any,
                             sources: list[tuple[str, str]],
-                            prose_html: Callable[[str], str]) -> str:
+                            prose_html: Callable[[str], str],
+                            configs: Sequence[tuple[str, str]] = ()) -> str:
     """Everything in one language tab, as Markdown with HTML blocks."""
     key = slug(impl)
     out = ['<div class="nbe-run" markdown>\n', fence(f"$ nbe run {impl.id}", "console"), ""]
@@ -113,6 +114,13 @@ def implementation_markdown(impl: Implementation, sections: list[Section],
     out += [" · ".join(links), "\n</div>\n"]
     if view.state != "fresh":
         out += [warning(impl, view), ""]
+    for name, text in configs:
+        out += [f'<details class="note nbe-config" open markdown>\n<summary>The server '
+                f"configuration: {html.escape(name)}</summary>\n",
+                fence(text.rstrip("\n"), "text"), "",
+                '<p class="nbe-note">The recorder fills in the <code>{{...}}</code> '
+                "placeholders, and makes the server listen on 127.0.0.1 on ports it "
+                "chooses.</p>\n</details>", ""]
     out += [sections_markdown(sections, impl.language.lexer, prose_html), ""]
     out += [f'<h3 id="output-{key}">Output</h3>', ""]
     if view.output is not None:

@@ -137,27 +137,51 @@ def _check_config(binary: str, srv: Server, source: Path) -> None:
         raise ServerError(f"{source}: nats-server rejected this config: {message}")
 
 
+class _PortTaken(ServerError):
+    """Another process bound a port between our choosing it and the server
+    binding it; choosing again fixes it."""
+
+
+def _launch(topology: Topology, run_id: str, example_dir: Path | None, binary: str,
+            root: Path, servers: list[Server]) -> Servers:
+    builder = Builder(root)
+    servers[:], url = layout(topology, root, example_dir, builder)
+    if topology.kind == "config":
+        assert topology.config and example_dir is not None
+        _check_config(binary, servers[0], example_dir / topology.config)
+    env = {**os.environ, procs.MARKER: run_id, procs.OWNER: procs.owner_id()}
+    for srv in servers:
+        with srv.log.open("wb") as log:
+            srv.process = subprocess.Popen(
+                [binary, "-c", str(srv.config), *srv.args], stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                start_new_session=True)
+    try:
+        _wait_ready(servers, time.monotonic() + READY_DEADLINE)
+    except ServerError as err:
+        if "address already in use" in str(err):
+            raise _PortTaken(str(err)) from None
+        raise
+    named = {_env_name(s.name): s.url for s in servers}
+    return Servers(servers, {"NATS_URL": url, **named, **builder.env})
+
+
 @contextmanager
 def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> Iterator[Servers]:
     binary = find_binary()
     root = Path(tempfile.mkdtemp(prefix="nbe-servers-"))
     servers: list[Server] = []
     try:
-        builder = Builder(root)
-        servers, url = layout(topology, root, example_dir, builder)
-        if topology.kind == "config":
-            assert topology.config and example_dir is not None
-            _check_config(binary, servers[0], example_dir / topology.config)
-        env = {**os.environ, procs.MARKER: run_id, procs.OWNER: procs.owner_id()}
-        for srv in servers:
-            with srv.log.open("wb") as log:
-                srv.process = subprocess.Popen(
-                    [binary, "-c", str(srv.config), *srv.args], stdout=log,
-                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                    start_new_session=True)
-        _wait_ready(servers, time.monotonic() + READY_DEADLINE)
-        named = {_env_name(s.name): s.url for s in servers}
-        yield Servers(servers, {"NATS_URL": url, **named, **builder.env})
+        for attempt in range(3):
+            try:
+                started = _launch(topology, run_id, example_dir, binary,
+                                  root / f"try-{attempt}", servers)
+                break
+            except _PortTaken:
+                stop_all(servers)
+                if attempt == 2:
+                    raise
+        yield started
     finally:
         stop_all(servers)
         shutil.rmtree(root, ignore_errors=True)

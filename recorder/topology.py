@@ -69,7 +69,7 @@ class Builder:
 
     def server(self, name: str) -> Server:
         folder = self.root / name
-        folder.mkdir()
+        folder.mkdir(parents=True)
         srv = Server(name=name, port=procs.free_port(), http_port=procs.free_port(),
                      store=folder / "store", config=folder / "server.conf",
                      log=folder / "server.log")

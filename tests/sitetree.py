@@ -84,8 +84,11 @@ def build(root: Path, broken: bool = False) -> Path:
              {"python": HOSTILE_MAIN})
     _example(root, "second-cat/beta", {"title": "Beta (unlisted)"}, {"python": PY_MAIN})
     _example(root, "second-cat/alpha", {"title": "Alpha (unlisted)"}, {"python": PY_MAIN})
-    _example(root, "first-cat/greet", {"title": "Greet", "description": "Greets."},
+    _example(root, "first-cat/greet", {"title": "Greet", "description": "Greets.",
+                                       "topology": {"kind": "config", "config": "server.conf"}},
              {"python": PY_MAIN, "go": GO_MAIN})
+    (root / "first-cat/greet/server.conf").write_text(
+        'authorization { user: "greeter", password: "<secret>" }\n')
     tree, problems = loader.load(root)
     assert problems == []
     for example, impl in tree.implementations():

@@ -152,3 +152,11 @@ def test_a_corrupt_cast_is_named_and_the_rest_still_builds(tmp_path: Path) -> No
     assert lenient.returncode == 0, lenient.stderr
     page = text_of((tmp_path / "site/second-cat/zebra/index.html").read_text())
     assert "hello from python" in page and "No recording yet." in page
+
+
+def test_the_server_config_is_shown_as_text(site: Path) -> None:
+    page = (site / "first-cat/greet/index.html").read_text()
+    text = text_of(page)
+    assert "The server configuration: server.conf" in text
+    assert 'authorization { user: "greeter", password: "<secret>" }' in text
+    assert "<secret>" not in page  # escaped, never markup

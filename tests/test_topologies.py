@@ -81,3 +81,24 @@ def test_an_unknown_placeholder_is_named(tmp_path: Path) -> None:
     with pytest.raises(ServerError, match=r"unknown placeholder \{\{stor_dir\}\}"):
         with servers.start(Topology("config", "server.conf"), procs.new_run_id(), tmp_path):
             pass
+
+
+def test_a_port_taken_before_the_server_binds_it_is_chosen_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parallel runs in separate processes can race for a port: the server
+    that loses gets fresh ports instead of failing the run."""
+    import socket
+
+    from recorder import topology
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    real = procs.free_port
+    ports = iter([taken.getsockname()[1]])
+    monkeypatch.setattr(topology.procs, "free_port", lambda: next(ports, None) or real())
+    try:
+        with servers.start(Topology(), procs.new_run_id()) as started:
+            assert started.env["NATS_URL"] != f"nats://127.0.0.1:{taken.getsockname()[1]}"
+    finally:
+        taken.close()
