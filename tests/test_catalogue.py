@@ -4,6 +4,7 @@ published site builds with --strict."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -58,3 +59,8 @@ def test_the_published_site_builds_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     for example in TREE.examples():
         assert (tmp_path / "site" / example.id / "index.html").is_file()
+    # A reader who searches "micro" finds the services example (an alias).
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text())
+    hits = {d["location"].split("#")[0] for d in index["docs"]
+            if re.search(r"\bmicro\b", d["text"], re.IGNORECASE)}
+    assert "services/intro/" in hits
