@@ -235,6 +235,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> None:
     # SIGTERM and SIGHUP clean up like Ctrl-C: servers and programs go too.
+    # SIGINT is restored too: a shell starts background jobs with it ignored,
+    # and Python then never raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
     try:
