@@ -42,6 +42,8 @@ def page_weight(site: Path, page: str) -> dict[str, int]:
                           ("js", r'<script[^>]+src="([^"]+\.js)"')):
         weights[kind] = sum((base / url).resolve().stat().st_size
                             for url in re.findall(pattern, html) if "://" not in url)
+    # Loaded by nbe.js when a recording comes into view.
+    weights["player"] = sum(p.stat().st_size for p in (site / "assets/nbe").glob("asciinema-*"))
     weights["cast"] = sum((base / url).stat().st_size
                           for url in re.findall(r'data-cast="([^"]+)"', html))
     return weights
@@ -87,7 +89,9 @@ def main() -> None:
         text = re.sub(r"<[^>]+>", " ", (site_dir / PAGE).read_text())
         words = len(text.split())
         total = sum(weights.values())
-        print(f"page weight of {PAGE}: {total / 1024:.0f} KiB uncompressed ("
+        first = weights["html"] + weights["css"] + weights["js"]
+        print(f"page weight of {PAGE}: {total / 1024:.0f} KiB uncompressed in all, "
+              f"{first / 1024:.0f} KiB before a recording is scrolled into view ("
               + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in weights.items()) + ")")
         plain = plain_site(Path(tmp) / "plain", len(html_pages), words)
         times: dict[str, list[float]] = {"ours": [], "plain": []}

@@ -71,9 +71,10 @@ class NbePlugin(BasePlugin[NbeConfig]):
             if not (player / name).is_file():
                 raise PluginError(f"nbe: the asciinema player is not installed ({player / name} "
                                   "is missing); run 'npm ci' next to package.json")
-        config.extra_css.extend(["assets/nbe/asciinema-player.css", "assets/nbe/nbe.css"])
-        config.extra_javascript.extend(["assets/nbe/asciinema-player.min.js",
-                                        "assets/nbe/nbe.js"])
+        # The player's own files are loaded by nbe.js when a recording first
+        # comes into view: pages without a visible recording never fetch them.
+        config.extra_css.append("assets/nbe/nbe.css")
+        config.extra_javascript.append("assets/nbe/nbe.js")
         self.md = markdown.Markdown(extensions=config.markdown_extensions,
                                     extension_configs=config.mdx_configs)
         # Comments are Markdown, but never raw HTML: a comment cannot add markup.

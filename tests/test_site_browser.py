@@ -157,3 +157,28 @@ def test_dark_mode_toggles(site: tuple[str, Path], chromium: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "example-dark.png"), full_page=True)
     assert watch.outside == [] and watch.errors == []
     page.context.close()
+
+
+def test_the_player_is_fetched_only_when_a_recording_comes_into_view(
+        site: tuple[str, Path], chromium: Any) -> None:
+    origin, _ = site
+    page, watch = _page(chromium, origin, width=1400)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{origin}/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "asciinema-player" in url]
+    page.goto(f"{origin}/second-cat/zebra/?lang=python")
+    page.wait_for_load_state("networkidle")
+    page.locator(".nbe-player").first.scroll_into_view_if_needed()
+    page.wait_for_function("window.nbePlayers && window.nbePlayers.length === 1")
+    page.wait_for_load_state("networkidle")
+    assert [url for url in requested if url.endswith("asciinema-player.min.js")]
+    # The Go tab is hidden: its recording is not fetched until it is shown.
+    assert not [url for url in requested if url.endswith("go.cast")]
+    page.get_by_text("Go", exact=True).first.click()
+    page.locator('.nbe-implementation[data-language="go"] .nbe-player').scroll_into_view_if_needed()
+    page.wait_for_function("window.nbePlayers.length === 2")
+    assert [url for url in requested if url.endswith("go.cast")]
+    assert watch.outside == [] and watch.errors == []
+    page.context.close()

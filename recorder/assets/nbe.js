@@ -5,9 +5,37 @@
   "use strict";
   window.nbePlayers = window.nbePlayers || [];
 
+  // The player's files sit next to this script in the site.
+  var base = document.currentScript
+    ? document.currentScript.src.replace(/[^/]*$/, "")
+    : "";
+  var playerLoaded = null;
+
+  function loadPlayer() {
+    if (typeof AsciinemaPlayer !== "undefined") return Promise.resolve();
+    if (!playerLoaded) {
+      playerLoaded = new Promise(function (resolve, reject) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = base + "asciinema-player.css";
+        document.head.appendChild(css);
+        var js = document.createElement("script");
+        js.src = base + "asciinema-player.min.js";
+        js.onload = resolve;
+        js.onerror = reject;
+        document.head.appendChild(js);
+      });
+    }
+    return playerLoaded;
+  }
+
   function mount(el) {
-    if (el.dataset.mounted || typeof AsciinemaPlayer === "undefined") return;
+    if (el.dataset.mounted) return;
     el.dataset.mounted = "1";
+    loadPlayer().then(function () { create(el); });
+  }
+
+  function create(el) {
     var duration = parseFloat(el.dataset.duration || "0");
     var player = AsciinemaPlayer.create(el.dataset.cast, el, {
       speed: parseFloat(el.dataset.speed || "0.5"),
