@@ -70,6 +70,8 @@ class Reporter:
                 self.progress.advance(self.task)
 
     def summary(self) -> None:
+        for impl_id, why in self.plan.skipped:
+            self.err.print(f"skipped   {impl_id}: {why}", markup=False)
         failed = [r for r in self.results if not r.ok and r.reason != "cancelled"]
         for result in failed:
             self.err.print(f"\n--- {result.impl_id}: {result.reason} ---", markup=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -146,3 +147,17 @@ def test_a_bad_meta_yaml_is_named_and_the_rest_is_recorded(examples_copy: Path) 
     assert check.returncode == 1 and f"{bad}/meta.yaml" in check.stderr
     run = nbe("--examples", str(examples_copy), "run", "messaging/broken/python")
     assert run.returncode == 1 and f"{bad}/meta.yaml" in run.stderr
+
+
+def test_languages_without_a_runner_are_skipped_and_said_so(tmp_path: Path) -> None:
+    import sitetree
+
+    root = sitetree.build(tmp_path / "examples")
+    result = nbe("--examples", str(root), "record")
+    assert result.returncode == 0, result.stderr
+    assert ("skipped   second-cat/zebra/go: the recorder does not run Go examples yet\n"
+            in result.stderr)
+    assert "skipped   first-cat/greet/go: the recorder does not run Go examples yet\n" in (
+        result.stderr)
+    assert re.search(r"skipped\s+│\s+2\s+│", result.stderr)
+    assert re.search(r"fresh\s+│\s+6\s+│", result.stderr)
