@@ -160,4 +160,4 @@ def test_languages_without_a_runner_are_skipped_and_said_so(tmp_path: Path) -> N
     assert "skipped   first-cat/greet/go: the recorder does not run Go examples yet\n" in (
         result.stderr)
     assert re.search(r"skipped\s+│\s+2\s+│", result.stderr)
-    assert re.search(r"fresh\s+│\s+6\s+│", result.stderr)
+    assert re.search(r"fresh\s+│\s+5\s+│", result.stderr)
