@@ -48,7 +48,7 @@ class Cast:
         """Screen lines the session fills (at most its height), so a player
         can be sized to the content rather than to an empty terminal."""
         text = plain(self.output())
-        used = len(text.rstrip("\n").split("\n")) + (0 if text.endswith("\n") else 0)
+        used = len(text.rstrip("\n").split("\n"))
         return max(1, min(self.height, used))
 
     def output(self) -> str:

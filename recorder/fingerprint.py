@@ -107,7 +107,8 @@ def _failure(impl: Implementation) -> dict[str, Any] | None:
 
 def status(example: Example, impl: Implementation) -> Status:
     """fresh, stale, missing or failed, from the files alone."""
-    current = digest(inputs(example, impl))
+    found = inputs(example, impl)
+    current = digest(found)
     failure = _failure(impl)
     try:
         record = read_record(impl)
@@ -122,8 +123,7 @@ def status(example: Example, impl: Implementation) -> Status:
     assert record is not None
     recorded = record.get("inputs", {})
     if not isinstance(recorded, dict) or record.get("fingerprint") != current:
-        changed = changed_inputs(recorded if isinstance(recorded, dict) else {},
-                                 inputs(example, impl))
+        changed = changed_inputs(recorded if isinstance(recorded, dict) else {}, found)
         return Status("stale", "changed: " + ", ".join(changed), record)
     return Status("fresh", "", record)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -22,6 +23,16 @@ PROGRAM_MARKER = "NBE_PROGRAM"
 # Which nbe process started it: "<pid>-<start time>", so that the processes
 # of an nbe that was killed outright (SIGKILL) can be found and ended later.
 OWNER = "NBE_OWNER"
+
+
+def with_project_bin(env: dict[str, str]) -> dict[str, str]:
+    """env with this Python's bin folder first on PATH, so `nbe`, `asciinema`
+    and `nats-server` are the project's own."""
+    bindir = str(Path(sys.executable).parent)
+    path = env.get("PATH", os.defpath)
+    if not path.startswith(bindir + os.pathsep):
+        path = bindir + os.pathsep + path
+    return {**env, "PATH": path}
 
 
 def new_run_id() -> str:

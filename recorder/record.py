@@ -102,8 +102,6 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
         with servers.start(example.topology, run_id, example.path) as started:
             env = dict(os.environ)
             env.update(started.env)
-            bindir = str(Path(sys.executable).parent)
-            env["PATH"] = bindir + os.pathsep + env.get("PATH", os.defpath)
             env["NBE_EXAMPLES"] = str(examples_root)
             env.pop("VIRTUAL_ENV_PROMPT", None)
             capture = terminal.record(f"nbe run {impl.id}", env, examples_root.parent,

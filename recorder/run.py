@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from contextlib import ExitStack
-from pathlib import Path
 
 from . import procs, servers
 from .errors import RecorderError
@@ -65,9 +63,5 @@ def run_live(example: Example, impl: Implementation) -> int:
         if "NATS_URL" not in env:
             started = stack.enter_context(servers.start(example.topology, run_id, example.path))
             env.update(started.env)
-        env.setdefault("PATH", os.defpath)
-        bindir = str(Path(sys.executable).parent)
-        if bindir not in env["PATH"].split(os.pathsep):
-            env["PATH"] = bindir + os.pathsep + env["PATH"]
-        return run_program(impl, env, run_id)
+        return run_program(impl, procs.with_project_bin(env), run_id)
     raise AssertionError("unreachable")

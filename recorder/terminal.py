@@ -115,11 +115,8 @@ def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: fl
             "-aa", f"--cols {WIDTH} --rows {HEIGHT} -c '{shell}'",
             "-dt", str(typing_delay), "-sd", str(typing_delay // 3), "-wt", "20",
             "-t", str(int(limit + STARTUP_ALLOWANCE))]
-    bindir = str(Path(sys.executable).parent)  # asciinema and nbe live here
-    path = env.get("PATH", "/usr/bin:/bin")
-    run_env = {**env, procs.MARKER: run_id, procs.OWNER: procs.owner_id(),
-               "ASCIINEMA_CONFIG_HOME": str(tmp),
-               "PATH": path if path.startswith(bindir + ":") else f"{bindir}:{path}",
+    run_env = {**procs.with_project_bin(env), procs.MARKER: run_id,
+               procs.OWNER: procs.owner_id(), "ASCIINEMA_CONFIG_HOME": str(tmp),
                "TERM": "xterm-256color", "SHELL": "/bin/bash",
                "COLUMNS": str(WIDTH), "LINES": str(HEIGHT)}
     watchdog = _Watchdog(out, run_id, limit)

@@ -112,13 +112,14 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
             values.update(made)
             b.env.update({"NATS_CA": made["tls_ca"], "NATS_CERT": made["tls_client_cert"],
                           "NATS_KEY": made["tls_client_key"]})
-        srv.config.write_text(_render(template, values))
+        rendered = _render(template, values)
+        srv.config.write_text(rendered)
         # Flags override the file: whatever it says, the server listens on
         # loopback, on ports chosen now, with a store of its own.
         srv.args = ["-a", "127.0.0.1", "-p", str(srv.port), "-m", str(srv.http_port)]
-        if "store_dir" not in srv.config.read_text():
+        if "store_dir" not in rendered:
             srv.args += ["-sd", str(srv.store)]
-        unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", srv.config.read_text())))
+        unknown = sorted(set(re.findall(r"\{\{(\w+)\}\}", rendered)))
         if unknown:
             raise ServerError(f"{example_dir / topology.config}: unknown placeholder "
                               f"{{{{{unknown[0]}}}}}; the placeholders are "
