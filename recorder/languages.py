@@ -1,15 +1,15 @@
-"""Every language folder of the NATS by Example layout, as one data table.
+"""What each language folder of the NATS by Example layout looks like, as one
+data table: its tab label, entry file, highlight lexer and comment syntax.
 
-The renderer needs the comment syntax, the highlight lexer and the tab label
-of every language; the recorder needs the run command and a way to tell
-whether the toolchain is installed. Nothing else in the project hard-codes a
-language.
+The literate parser and the pages read this table; how a language *runs* is
+a runner's job (`recorder/runners/`). The folders, labels, entry files and
+comment delimiters are those of the public NATS by Example generator, so a
+tree written for it renders here unchanged.
 """
 
 from __future__ import annotations
 
-import shutil
-import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -21,49 +21,52 @@ class Language:
     lexer: str
     line_comment: str | None
     block_comment: tuple[str, str] | None
-    # The command that runs the entry file, from inside the language folder.
-    # "{python}" stands for the interpreter the project itself runs on, so
-    # the example uses the pinned nats-py of the project's environment.
-    run: tuple[str, ...] | None
-    # The executable whose presence means the toolchain is installed.
-    probe: str | None
-
-    def toolchain(self) -> str | None:
-        """Why this language cannot run here, or None when it can."""
-        if self.run is None:
-            return f"the recorder does not run {self.label} examples yet"
-        if self.probe and shutil.which(self.probe) is None:
-            return f"{self.probe} is not installed"
-        return None
-
-    def command(self) -> list[str]:
-        assert self.run is not None
-        return [sys.executable if part == "{python}" else part for part in self.run]
+    # The lexical family the literate parser uses to skip strings (Go raw
+    # strings, JavaScript template literals, shell heredocs, ...), so a
+    # comment marker inside a string is never taken for prose.
+    syntax: str
 
 
-_C_STYLE = ("/*", "*/")
+_C = ("/*", "*/")
+_CS = ("/**", "**/")
 
-# Order matters: it is the order of the language tabs on a page.
+# Order matters: it is the order of the language tabs on a page (the public
+# site's row: CLI, Go, Python, JavaScript, Rust, C#, .NET V2, Java, Ruby,
+# Elixir, Crystal, C), then the folders the public row does not show.
 LANGUAGES: tuple[Language, ...] = (
-    Language("python", "Python", "main.py", "python", "#", None,
-             ("{python}", "-u", "main.py"), None),
-    Language("cli", "CLI", "main.sh", "bash", "#", None, None, "nats"),
-    Language("shell", "Shell", "main.sh", "bash", "#", None, ("bash", "main.sh"), "bash"),
-    Language("go", "Go", "main.go", "go", "//", _C_STYLE, None, "go"),
-    Language("deno", "Deno", "main.ts", "typescript", "//", _C_STYLE, None, "deno"),
-    Language("node", "Node", "main.js", "javascript", "//", _C_STYLE, None, "node"),
-    Language("rust", "Rust", "main.rs", "rust", "//", _C_STYLE, None, "cargo"),
-    Language("java", "Java", "Main.java", "java", "//", _C_STYLE, None, "javac"),
-    Language("csharp", "C#", "main.cs", "csharp", "//", _C_STYLE, None, "dotnet"),
-    Language("dotnet", ".NET", "Main.cs", "csharp", "//", _C_STYLE, None, "dotnet"),
-    Language("ruby", "Ruby", "main.rb", "ruby", "#", None, None, "ruby"),
-    Language("elixir", "Elixir", "main.exs", "elixir", "#", None, None, "elixir"),
-    Language("crystal", "Crystal", "main.cr", "crystal", "#", None, None, "crystal"),
-    Language("c", "C", "main.c", "c", "//", _C_STYLE, None, "cc"),
+    Language("cli", "CLI", "main.sh", "bash", "#", None, "shell"),
+    Language("go", "Go", "main.go", "go", "//", _C, "go"),
+    Language("python", "Python", "main.py", "python", "#", None, "python"),
+    Language("node", "JavaScript", "main.js", "javascript", "//", _C, "javascript"),
+    Language("deno", "JavaScript", "main.js", "javascript", "//", _C, "javascript"),
+    Language("rust", "Rust", "main.rs", "rust", "//", None, "rust"),
+    Language("csharp", "C#", "Main.cs", "csharp", "//", _CS, "csharp"),
+    Language("dotnet", ".NET V2", "Main.cs", "csharp", "//", _CS, "csharp"),
+    Language("java", "Java", "Main.java", "java", "//", _C, "java"),
+    Language("ruby", "Ruby", "main.rb", "ruby", "#", None, "ruby"),
+    Language("elixir", "Elixir", "main.exs", "elixir", "#", None, "elixir"),
+    Language("crystal", "Crystal", "main.cr", "crystal", "#", None, "crystal"),
+    Language("c", "C", "main.c", "c", "//", _C, "c"),
+    Language("shell", "Shell", "main.sh", "bash", "#", None, "shell"),
+    Language("websocket", "WebSocket", "main.js", "javascript", "//", _C, "javascript"),
 )
 
 BY_FOLDER: dict[str, Language] = {lang.folder: lang for lang in LANGUAGES}
 
+# Where two folders of one example share a label, the tabs say which is which.
+_QUALIFIED = {"node": "JavaScript (Node)", "deno": "JavaScript (Deno)"}
+
 
 def get(folder: str) -> Language | None:
     return BY_FOLDER.get(folder)
+
+
+def order(folder: str) -> int:
+    """The position of a folder's tab; unknown folders go last."""
+    return next((i for i, lang in enumerate(LANGUAGES) if lang.folder == folder), len(LANGUAGES))
+
+
+def tab_label(lang: Language, siblings: Iterable[Language]) -> str:
+    """The label of lang's tab on a page that also has the siblings' tabs."""
+    clash = [s for s in siblings if s.folder != lang.folder and s.label == lang.label]
+    return _QUALIFIED.get(lang.folder, lang.label) if clash else lang.label
