@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from . import fingerprint, procs
+from . import fingerprint, procs, runners
 from .errors import RecorderError
 from .model import Example, Implementation
+from .outputs import State
 from .record import Result, record_one
 
 
@@ -53,22 +54,32 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
+def _why_not(impl: Implementation, root: Path) -> str | None:
+    why = runners.why_not(impl.language, root)
+    if why:
+        return why
+    runner = runners.get(impl.language.folder)
+    return runner.installed_client() if runner else None
+
+
 def plan(chosen: list[tuple[Example, Implementation]], force: bool,
          shard: tuple[int, int] | None = None) -> Plan:
-    to_record, fresh, skipped = [], [], []
+    to_record: list[tuple[Example, Implementation, str]] = []
+    fresh: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for example, impl in chosen:
         if not in_shard(impl.id, shard):
             continue
-        why_not = impl.language.toolchain()
+        why_not = _why_not(impl, fingerprint.tree_root(impl))
         if why_not:
             skipped.append((impl.id, why_not))
             continue
         state = fingerprint.status(example, impl)
-        if state.state == "fresh" and not force:
+        if state.state is State.FRESH and not force:
             fresh.append(impl.id)
             continue
-        why = state.state + (f": {state.detail}" if state.detail else "")
-        to_record.append((example, impl, "forced" if state.state == "fresh" else why))
+        why = state.state.value + (f": {state.detail}" if state.detail else "")
+        to_record.append((example, impl, "forced" if state.state is State.FRESH else why))
     return Plan(to_record, fresh, skipped)
 
 
@@ -104,13 +115,41 @@ def _signals_raise() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def prepare(todo: list[tuple[Example, Implementation, str]], root: Path,
+            on_prepare: Callable[[str], None]) -> dict[str, str]:
+    """Fetch and build each language's shared dependencies once, before any
+    recording starts; returns language folder -> why it could not be."""
+    failed: dict[str, str] = {}
+    for folder in dict.fromkeys(impl.language.folder for _, impl, _ in todo):
+        runner = runners.get(folder)
+        if runner is None or runner.prepared(root):
+            continue
+        on_prepare(folder)
+        try:
+            runner.prepare(root)
+        except runners.BuildFailed as err:
+            failed[folder] = f"{err.what}\n{err.output}".rstrip()
+    return failed
+
+
 def run(todo: list[tuple[Example, Implementation, str]], root: Path, jobs: int,
         keep_going: bool, on_start: Callable[[Implementation, str], None],
-        on_done: Callable[[Result], None], typing_delay: int = 35) -> list[Result]:
+        on_done: Callable[[Result], None], typing_delay: int = 35,
+        on_prepare: Callable[[str], None] = lambda folder: None) -> list[Result]:
     """Record todo with `jobs` in parallel; returns the results in the order
     they finished. Without keep_going, the first failure stops new jobs."""
     state = _Jobs()
     results: list[Result] = []
+    try:
+        unprepared = prepare(todo, root, on_prepare)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted while preparing; no recording was replaced") from None
+    for impl in [impl for _, impl, _ in todo if impl.language.folder in unprepared]:
+        reason = unprepared[impl.language.folder]
+        result = Result(impl.id, False, reason.split("\n")[0], reason, 0.0)
+        results.append(result)
+        on_done(result)
+    todo = [item for item in todo if item[1].language.folder not in unprepared]
 
     def one(example: Example, impl: Implementation) -> Result:
         run_id = procs.new_run_id()

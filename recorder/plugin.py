@@ -25,6 +25,7 @@ from . import cast as castmod
 from . import catalogue, fingerprint, literate, loader, render
 from .errors import RecorderError
 from .model import Example, Implementation, Tree
+from .outputs import State
 
 log = logging.getLogger("mkdocs.plugins.nbe")
 
@@ -158,9 +159,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
     def _implementation(self, impl_id: str, page: Page) -> str:
         example, impl = self.impls[impl_id]
         view = self._view(example, impl, page)
-        if view.state != "fresh":
-            verb = {"stale": "is stale", "failed": "failed", "missing": "is missing"}[view.state]
-            message = (f"nbe: the recording of {impl.id} {verb}"
+        if view.state is not State.FRESH:
+            message = (f"nbe: the recording of {impl.id} {view.state.phrase}"
                        f"{' (' + view.detail + ')' if view.detail else ''}; "
                        f"run 'nbe record {impl.id}'")
             (log.info if self.config.allow_stale else log.warning)(message)
@@ -209,19 +209,18 @@ class NbePlugin(BasePlugin[NbeConfig]):
                 recorded = castmod.read(impl.cast_path)
             except RecorderError as err:
                 # A corrupt cast is one clear message; the page builds without it.
-                state = fingerprint.Status("missing", str(err), state.record)
+                state = fingerprint.Status(State.MISSING, str(err), state.record)
         if recorded is not None:
             duration, cols = recorded.duration, recorded.width
             rows = max(6, min(recorded.height, recorded.lines_used() + 1))
             cast_url = posixpath.relpath(self._cast_uri(impl), self._page_dir(page))
-        record = state.record or {}
-        versions = record.get("versions", {}) if isinstance(record.get("versions"), dict) else {}
+        record = state.record
         return render.RecordingView(
             state=state.state, detail=state.detail, cast_url=cast_url, output=output,
             duration=duration, cols=cols, rows=rows,
-            versions={str(k): str(v) for k, v in versions.items()},
-            recorded_at=str(record.get("recorded_at", "")),
-            run_time=float(record.get("duration", 0) or 0))
+            versions=dict(record.versions) if record else {},
+            recorded_at=record.recorded_at if record else "",
+            run_time=record.duration if record else 0.0)
 
     def _source_links(self, impl: Implementation, page: Page) -> list[tuple[str, str]]:
         """(label, url): the entry file in the repository when repo_url is

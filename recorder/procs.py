@@ -72,6 +72,44 @@ def owner_id() -> str:
     return f"{os.getpid()}-{_start_time(os.getpid())}"
 
 
+def owner_alive(owner: str) -> bool:
+    """Whether the nbe named by an owner id ("<pid>-<start time>") still runs."""
+    pid, _, started = owner.partition("-")
+    return pid.isdigit() and _start_time(int(pid)) == started
+
+
+_TEMP_KINDS = ("rec", "servers")
+
+
+def temp_prefix(kind: str) -> str:
+    """The prefix of a temporary folder this nbe makes, naming its owner, so
+    that the next nbe can remove what a killed one left behind."""
+    assert kind in _TEMP_KINDS
+    return f"nbe-{kind}-{owner_id()}-"
+
+
+def reap_temp_dirs() -> int:
+    """Remove the temporary folders of nbe processes that no longer run."""
+    import re
+    import shutil
+    import tempfile
+
+    pattern = re.compile(rf"^nbe-(?:{'|'.join(_TEMP_KINDS)})-(\d+-\d+)-")
+    removed = 0
+    tmp = Path(tempfile.gettempdir())
+    try:
+        entries = list(tmp.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and entry.is_dir() and not entry.is_symlink() \
+                and not owner_alive(match.group(1)):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def reap_orphans() -> int:
     """End the processes left by an nbe that died without cleaning up (their
     owner id names a process that no longer exists); a reaped `nbe run` may

@@ -3,10 +3,9 @@ the result judged, and the outputs replaced only when the run succeeded."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import sys
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -14,9 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import cast as castmod
-from . import fingerprint, procs, servers, terminal
+from . import fingerprint, procs, runners, servers, terminal
 from .errors import RecorderError, ServerError
 from .model import Example, Implementation
+from .outputs import FailureNote, RecordFile, text_hash
+from .runners import BuildFailed
 
 TAIL_LINES = 12
 _TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^panic: |^Unhandled exception",
@@ -47,8 +48,20 @@ def _write_atomic(path: Path, data: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _judge(example: Example, capture: terminal.Capture, text: str) -> str:
+def _status_words(status: int) -> str:
+    if status > 128:
+        try:
+            name = signal.Signals(status - 128).name
+            return f"was killed by signal {name} (exit status {status})"
+        except ValueError:
+            pass
+    return f"exited with status {status}"
+
+
+def _judge(example: Example, impl: Implementation, capture: terminal.Capture,
+           crash: re.Pattern[str] | None) -> str:
     """Why this run is a failure, or "" when it is a good recording."""
+    text = capture.text
     if capture.flooded:
         return f"printed more than {terminal.OUTPUT_CAP // 1_000_000} MB and was stopped"
     if capture.timed_out:
@@ -56,44 +69,62 @@ def _judge(example: Example, capture: terminal.Capture, text: str) -> str:
     if capture.cast is None or capture.exit_status is None:
         return "the terminal session ended before the program finished"
     if capture.exit_status != 0:
-        return f"exited with status {capture.exit_status}"
-    if _TRACEBACK.search(text):
+        return _status_words(capture.exit_status)
+    if _TRACEBACK.search(text) or (crash is not None and crash.search(text)):
         return "printed a traceback"
-    for pattern in example.expect:
+    for pattern in example.expect_for(impl.language.folder):
         if not re.search(pattern, text, re.MULTILINE):
             return f"its output does not match the expected pattern {pattern!r}"
     return ""
 
 
-def _versions(impl: Implementation) -> dict[str, str]:
+def _versions(impl: Implementation, runner: runners.Runner) -> dict[str, str]:
     found = {"nats-server": servers.version()}
-    client = fingerprint.CLIENTS.get(impl.language.folder)
-    if client:
-        found[client] = fingerprint.package_version(client)
-    if impl.language.folder == "python":
-        found["python"] = ".".join(map(str, sys.version_info[:3]))
+    pinned = runner.client(fingerprint.tree_root(impl))
+    if pinned:
+        found[pinned[0]] = pinned[1]
+    tool = runner.toolchain()
+    if tool:
+        found[tool[0]] = tool[1]
     return found
 
 
 def _record_failure(impl: Implementation, digest: str, reason: str) -> None:
     """Note the failure beside the outputs so `nbe check` reports it. The
     recording itself (cast, text, record) is left exactly as it was."""
-    note = {"fingerprint": digest, "reason": reason,
-            "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    _write_atomic(impl.failure_path, json.dumps(note, indent=2) + "\n")
+    note = FailureNote(fingerprint=digest, reason=reason,
+                       at=datetime.now(UTC).isoformat(timespec="seconds"))
+    _write_atomic(impl.failure_path, note.dumps())
+
+
+def build(impl: Implementation, root: Path) -> runners.Built:
+    """Prepare the language and build the example, outside any recording."""
+    runner = runners.get(impl.language.folder)
+    why = runners.why_not(impl.language, root)
+    if runner is None or why:
+        raise RecorderError(f"{impl.id}: cannot record: {why}")
+    runner.prepare(root)
+    return runner.build(impl, root)
 
 
 def record_one(example: Example, impl: Implementation, examples_root: Path,
                typing_delay: int = 35, run_id: str | None = None,
                cancelled: threading.Event | None = None) -> Result:
-    """Record one implementation. A run that fails, or is cancelled while it
-    runs, replaces nothing."""
+    """Record one implementation: build it, start its servers, type
+    `nbe run <id>` in a recorded terminal, judge the run. A run that fails,
+    or is cancelled while it runs, replaces nothing."""
     cancelled = cancelled or threading.Event()
     inputs = fingerprint.inputs(example, impl)
     digest = fingerprint.digest(inputs)
-    reason = impl.language.toolchain()
-    if reason:
-        raise RecorderError(f"{impl.id}: cannot record: {reason}")
+    runner = runners.get(impl.language.folder)
+    try:
+        build(impl, examples_root)
+    except BuildFailed as err:
+        if cancelled.is_set():
+            return Result(impl.id, False, "cancelled", "", 0.0)
+        _record_failure(impl, digest, err.what)
+        return Result(impl.id, False, err.what, tail(err.output, 30), 0.0)
+    assert runner is not None
     run_id = run_id or procs.new_run_id()
     server_log = ""
     if cancelled.is_set():
@@ -104,7 +135,7 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
             env.update(started.env)
             env["NBE_EXAMPLES"] = str(examples_root)
             env.pop("VIRTUAL_ENV_PROMPT", None)
-            capture = terminal.record(f"nbe run {impl.id}", env, examples_root.parent,
+            capture = terminal.record(["nbe", "run", impl.id], env, examples_root.parent,
                                       run_id, example.timeout, typing_delay)
             server_log = started.log_tail()
     except ServerError as err:
@@ -114,26 +145,24 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
         return Result(impl.id, False, "its servers did not start", str(err), 0.0)
     if cancelled.is_set():
         return Result(impl.id, False, "cancelled", "", capture.duration)
-    text = castmod.output_text(capture.cast) if capture.cast else ""
-    failure = _judge(example, capture, text)
+    failure = _judge(example, impl, capture, runner.crash)
     if failure:
         _record_failure(impl, digest, failure)
-        shown = tail(text) or tail(capture.log)
+        shown = tail(capture.text) or tail(capture.log)
         return Result(impl.id, False, failure, shown + "\n" + tail(server_log, 8),
                       capture.duration)
     assert capture.cast is not None
-    record = {
-        "format": fingerprint.FORMAT_VERSION,
-        "fingerprint": digest,
-        "inputs": inputs,
-        "versions": _versions(impl),
-        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "duration": round(capture.duration, 3),
-        "exit_status": capture.exit_status,
-    }
-    _write_atomic(impl.cast_path, castmod.dumps(capture.cast))
-    _write_atomic(impl.text_path, text)
-    _write_atomic(impl.record_path, json.dumps(record, indent=2) + "\n")
+    cast_text = castmod.dumps(capture.cast)
+    record = RecordFile(
+        fingerprint=digest, inputs=inputs, versions=_versions(impl, runner),
+        recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        duration=round(capture.duration, 3), exit_status=capture.exit_status or 0,
+        cast_sha=text_hash(cast_text), text_sha=text_hash(capture.text))
+    # output.json goes last: it names the cast and text it belongs to, so a
+    # crash between the renames leaves a set that `nbe check` calls stale.
+    _write_atomic(impl.cast_path, cast_text)
+    _write_atomic(impl.text_path, capture.text)
+    _write_atomic(impl.record_path, record.dumps())
     impl.failure_path.unlink(missing_ok=True)
     return Result(impl.id, True, "", "", capture.duration)
 

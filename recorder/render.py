@@ -16,6 +16,7 @@ from typing import Any
 
 from . import languages
 from .model import Category, Example, Implementation, Section
+from .outputs import State
 
 PLACEHOLDER = "NBE-IMPLEMENTATION-{id}"
 _PLACEHOLDER_HTML = re.compile(r"<p>NBE-IMPLEMENTATION-([\w./-]+)</p>")
@@ -25,7 +26,7 @@ _PLACEHOLDER_HTML = re.compile(r"<p>NBE-IMPLEMENTATION-([\w./-]+)</p>")
 class RecordingView:
     """What the page shows of one recording."""
 
-    state: str  # fresh, stale, missing or failed
+    state: State
     detail: str
     cast_url: str | None
     output: str | None
@@ -57,11 +58,14 @@ def example_page(example: Example, category: Category) -> str:
     if example.aliases:
         lines += ['<p class="nbe-aliases">Also known as: '
                   + html.escape(", ".join(example.aliases)) + "</p>", ""]
+    present = [impl.language for impl in example.implementations]
     for impl in example.implementations:
-        lines += [f'=== "{impl.language.label}"', "",
+        label = languages.tab_label(impl.language, present)
+        lines += [f'=== "{label}"', "",
                   "    " + PLACEHOLDER.format(id=impl.id), ""]
-    missing = [lang.label for lang in languages.LANGUAGES
-               if lang.folder not in {i.language.folder for i in example.implementations}]
+    labels = {lang.label for lang in present}
+    missing = list(dict.fromkeys(lang.label for lang in languages.LANGUAGES
+                                 if lang.label not in labels))
     if missing:
         lines += ['<p class="nbe-missing">Not yet available in: '
                   + ", ".join(missing) + ".</p>", ""]
@@ -112,7 +116,7 @@ def implementation_markdown(impl: Implementation, sections: list[Section],
     links = [f"[Jump to the output](#output-{key})", f"[Jump to the recording](#recording-{key})"]
     links += [f"[{label}]({url})" for label, url in sources]
     out += [" · ".join(links), "\n</div>\n"]
-    if view.state != "fresh":
+    if view.state is not State.FRESH:
         out += [warning(impl, view), ""]
     for name, text in configs:
         out += [f'<details class="note nbe-config" open markdown>\n<summary>The server '
@@ -133,7 +137,7 @@ def implementation_markdown(impl: Implementation, sections: list[Section],
 
 
 def warning(impl: Implementation, view: RecordingView) -> str:
-    what = {"stale": "is stale", "failed": "failed", "missing": "is missing"}[view.state]
+    what = view.state.phrase
     detail = f" ({html.escape(view.detail)})" if view.detail else ""
     return (f'<div class="admonition warning nbe-warning" markdown>\n'
             f'<p class="admonition-title">The recording {what}</p>\n\n'

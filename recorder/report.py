@@ -49,6 +49,13 @@ class Reporter:
         if self.progress:
             self.progress.stop()
 
+    def preparing(self, folder: str) -> None:
+        with self.lock:
+            if self.progress and self.task is not None:
+                self.progress.update(self.task, description=f"preparing {folder}")
+            self.err.print(f"preparing {folder}: its client and dependencies, once "
+                           "(cached afterwards)", markup=False)
+
     def started(self, impl: Implementation, why: str) -> None:
         with self.lock:
             if self.progress and self.task is not None:

@@ -5,23 +5,40 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from contextlib import ExitStack
+from pathlib import Path
 
-from . import procs, servers
+from . import procs, runners, servers
 from .errors import RecorderError
 from .model import Example, Implementation
+from .runners import BuildFailed, Built
 
 
-def program_env(base: dict[str, str], run_id: str) -> dict[str, str]:
-    """The environment an example program runs with: the caller's, marked as
-    this run's program so every process it starts can be found and ended."""
+def program_env(base: dict[str, str], run_id: str, built: Built | None = None) -> dict[str, str]:
+    """The environment an example program runs with: the caller's plus what
+    its runner adds, marked as this run's program so every process it starts
+    can be found and ended."""
     env = dict(base)
+    if built is not None:
+        env.update(built.env)
+        if built.path_prepend:
+            env["PATH"] = os.pathsep.join([*built.path_prepend, env.get("PATH", os.defpath)])
     env[procs.PROGRAM_MARKER] = run_id
     env[procs.OWNER] = procs.owner_id()
     env.setdefault(procs.MARKER, run_id)
-    env["PYTHONUNBUFFERED"] = "1"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
+
+
+def prepare(impl: Implementation, root: Path) -> Built:
+    """Build the example if its inputs changed since the last build. Quiet:
+    the toolchain's output is shown only when the build fails."""
+    runner = runners.get(impl.language.folder)
+    why = runners.why_not(impl.language, root, thorough=False)
+    if runner is None or why:
+        raise RecorderError(f"{impl.id}: cannot run: {why}")
+    runner.prepare(root)
+    return runner.build(impl, root)
 
 
 def status_of(returncode: int) -> int:
@@ -29,14 +46,11 @@ def status_of(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
-def run_program(impl: Implementation, env: dict[str, str], run_id: str) -> int:
+def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id: str) -> int:
     """Run the program with the terminal's stdout and stderr; stdin is empty,
     so a program that waits for input gets end-of-file instead of hanging."""
-    reason = impl.language.toolchain()
-    if reason:
-        raise RecorderError(f"{impl.id}: cannot run: {reason}")
-    proc = subprocess.Popen(impl.language.command(), cwd=impl.path, stdin=subprocess.DEVNULL,
-                            env=program_env(env, run_id), start_new_session=True)
+    proc = subprocess.Popen(built.argv, cwd=impl.path, stdin=subprocess.DEVNULL,
+                            env=program_env(env, run_id, built), start_new_session=True)
     try:
         return status_of(proc.wait())
     except KeyboardInterrupt:
@@ -54,14 +68,20 @@ def run_program(impl: Implementation, env: dict[str, str], run_id: str) -> int:
             proc.wait()
 
 
-def run_live(example: Example, impl: Implementation) -> int:
-    """`nbe run`: the example against $NATS_URL if set, otherwise against
-    fresh servers of its topology that are gone when it returns."""
+def run_live(example: Example, impl: Implementation, root: Path) -> int:
+    """`nbe run`: build the example if needed, then run it against
+    $NATS_URL if set, otherwise against fresh servers of its topology that
+    are gone when it returns. A build error is shown and exits 1."""
+    try:
+        built = prepare(impl, root)
+    except BuildFailed as err:
+        print(f"nbe: {err}", file=sys.stderr)
+        return 1
     run_id = os.environ.get(procs.MARKER) or procs.new_run_id()
     env = dict(os.environ)
     with ExitStack() as stack:
         if "NATS_URL" not in env:
             started = stack.enter_context(servers.start(example.topology, run_id, example.path))
             env.update(started.env)
-        return run_program(impl, procs.with_project_bin(env), run_id)
+        return run_program(impl, built, procs.with_project_bin(env), run_id)
     raise AssertionError("unreachable")

@@ -169,7 +169,7 @@ def _launch(topology: Topology, run_id: str, example_dir: Path | None, binary: s
 @contextmanager
 def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> Iterator[Servers]:
     binary = find_binary()
-    root = Path(tempfile.mkdtemp(prefix="nbe-servers-"))
+    root = Path(tempfile.mkdtemp(prefix=procs.temp_prefix("servers")))
     servers: list[Server] = []
     try:
         for attempt in range(3):

@@ -18,6 +18,7 @@ types the command. Its known defects in 0.2.2 are guarded here:
 
 from __future__ import annotations
 
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -39,19 +40,23 @@ _RCFILE = r"""
 unset HISTFILE
 PS1='\[\e]133;A\a\]\[\e[1;32m\]$\[\e[0m\] \[\e]133;B\a\]'
 PS0='\e]133;C\a'
-PROMPT_COMMAND='printf "\e]133;D;%s\a" "$?"'
+PROMPT_COMMAND='printf "\e]133;D;%s;{secret}\a" "$?"'
 cd {cwd}
 """
 
+# The end-of-command marker carries a secret of this run, which the program
+# never sees: a program that prints a marker of its own cannot end the
+# session early or fake its exit status.
 _SCRIPT = r"""#$ expect \x1b\]133;B
 {command}
-#$ expect \x1b\]133;D;
+#$ expect \x1b\]133;D;[0-9]*;{secret}
 """
 
 
 @dataclass(frozen=True)
 class Capture:
     cast: castmod.Cast | None  # None when nothing usable was recorded
+    text: str  # the command's output as plain text (what output.txt holds)
     exit_status: int | None
     timed_out: bool
     flooded: bool
@@ -94,10 +99,11 @@ class _Watchdog(threading.Thread):
                 return
 
 
-def record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: float,
+def record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limit: float,
            typing_delay: int = 35) -> Capture:
-    """Type `command` at a prompt in a fresh terminal and record the session."""
-    tmp = _no_space(Path(tempfile.mkdtemp(prefix="nbe-rec-")))
+    """Type `command` (a list of words, quoted here) at a prompt in a fresh
+    terminal and record the session."""
+    tmp = _no_space(Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec"))))
     try:
         return _record(command, env, cwd, run_id, limit, typing_delay, tmp)
     finally:
@@ -105,11 +111,12 @@ def record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: flo
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: float,
+def _record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limit: float,
             typing_delay: int, tmp: Path) -> Capture:
     rcfile, script, out = tmp / "rc", tmp / "script", tmp / "session.cast"
-    rcfile.write_text(_RCFILE.format(cwd=shlex.quote(str(cwd))))
-    script.write_text(_SCRIPT.format(command=command))
+    secret = secrets.token_hex(8)
+    rcfile.write_text(_RCFILE.format(cwd=shlex.quote(str(cwd)), secret=secret))
+    script.write_text(_SCRIPT.format(command=shlex.join(command), secret=secret))
     shell = f"bash --noprofile --rcfile {rcfile} -i"
     argv = [sys.executable, "-m", "asciinema_automation", str(script), str(out),
             "-aa", f"--cols {WIDTH} --rows {HEIGHT} -c '{shell}'",
@@ -135,18 +142,20 @@ def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: fl
     text = log.decode("utf-8", "replace")
     recorded = castmod.read(out) if out.is_file() and out.stat().st_size else None
     if recorded is None:
-        return Capture(None, None, watchdog.timed_out, watchdog.flooded, 0.0, text)
-    sess = castmod.session(recorded)
+        return Capture(None, "", None, watchdog.timed_out, watchdog.flooded, 0.0, text)
+    sess = castmod.session(recorded, secret)
     end = recorded.events[sess.end_index - 1][0] if sess.end_index else 0.0
     duration = max(0.0, end - (sess.started or 0.0))
-    return Capture(_clean(recorded, sess.end_index), sess.exit_status,
-                   watchdog.timed_out, watchdog.flooded, duration, text)
+    return Capture(_clean(recorded, sess.end_index, secret), castmod.text_of(sess.output),
+                   sess.exit_status, watchdog.timed_out, watchdog.flooded, duration, text)
 
 
-def _clean(recorded: castmod.Cast, end_index: int) -> castmod.Cast:
-    """The cast as published: up to the final prompt, and a header that says
-    nothing about the machine it was made on (no command, paths or names)."""
+def _clean(recorded: castmod.Cast, end_index: int, secret: str) -> castmod.Cast:
+    """The cast as published: up to the final prompt, without the run's
+    secret, and a header that says nothing about the machine it was made on
+    (no command, paths or names)."""
     header = {"version": 2, "width": recorded.width, "height": recorded.height,
               "timestamp": int(recorded.header.get("timestamp", time.time())),
               "env": {"SHELL": "/bin/bash", "TERM": "xterm-256color"}}
-    return castmod.Cast(header=header, events=list(recorded.events[:end_index]))
+    events = [(t, k, d.replace(";" + secret, "")) for t, k, d in recorded.events[:end_index]]
+    return castmod.Cast(header=header, events=events)

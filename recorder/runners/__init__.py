@@ -1,0 +1,46 @@
+"""How each language runs: one small runner per language, and the table.
+
+A runner answers, for its language:
+- `unavailable(root)`: why this machine cannot run it (one line), or None;
+- `prepare(root)`: fetch and build the shared dependencies once, into the
+  cache (outside `examples/` and outside any recorded session);
+- `build(impl, root)`: build one example, cached by the hash of its inputs,
+  and say how to run it (`Built`); a compile error raises `BuildFailed`;
+- `client(root)`: the client library and its version, read from the pinned
+  lock file in the tree (an input of the freshness fingerprint);
+- `toolchain()`: the compiler or runtime and its version (shown on the page,
+  never an input: a new machine must not make every recording stale);
+- `crash`: output patterns that fail a run even when it exits 0.
+
+Adding a language is a row in `languages.LANGUAGES` and a runner here.
+"""
+
+from __future__ import annotations
+
+from ..languages import Language
+from .base import BuildFailed, Built, Runner
+from .compiled import CRunner, GoRunner, RustRunner
+from .jvm import JavaRunner
+from .scripted import CliRunner, NodeRunner, PythonRunner, ShellRunner
+
+RUNNERS: dict[str, Runner] = {
+    runner.folder: runner
+    for runner in (PythonRunner(), CliRunner(), ShellRunner(), GoRunner(), NodeRunner(),
+                   RustRunner(), JavaRunner(), CRunner())
+}
+
+__all__ = ["Built", "BuildFailed", "Runner", "RUNNERS", "get", "why_not"]
+
+
+def get(folder: str) -> Runner | None:
+    return RUNNERS.get(folder)
+
+
+def why_not(language: Language, root: object, thorough: bool = True) -> str | None:
+    """Why the recorder cannot run this language here, or None when it can."""
+    from pathlib import Path
+
+    runner = RUNNERS.get(language.folder)
+    if runner is None:
+        return f"the recorder has no runner for {language.label} examples (rendered, never run)"
+    return runner.unavailable(Path(str(root)), thorough)
