@@ -29,33 +29,6 @@ expect:
   - "done"
 """
 
-PYTHON = '''\
-# Say in a sentence or two what this program shows and why it matters.
-# Every comment block becomes a paragraph of the page, shown beside the
-# code that follows it, so write for a reader who is learning NATS.
-import asyncio
-import os
-
-import nats
-
-
-async def main():
-    # Connect to the servers the recorder started (or to a local server).
-    servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
-    nc = await nats.connect(servers)
-
-    # Explain each step before its code. Print labelled, deterministic lines:
-    # the output is shown on the page and replayed at half speed.
-    print("connected")
-
-    # Drain the connection so nothing in flight is lost, then say so.
-    await nc.drain()
-    print("done")
-
-
-if __name__ == "__main__":
-    asyncio.run(main())
-'''
 
 
 def _generic(lang: languages.Language) -> str:
@@ -63,6 +36,30 @@ def _generic(lang: languages.Language) -> str:
     return (f"{marker} Say what this program shows and why it matters. Each comment\n"
             f"{marker} block becomes prose on the page, beside the code that follows.\n"
             f"{marker} Read the server address from NATS_URL; print \"done\" at the end.\n")
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _language_files(folder: Path, lang: languages.Language, crate: str) -> list[Path]:
+    """The language folder from its template (every file of
+    templates/<language>/, `{{crate}}` filled in), or a commented stub."""
+    folder.mkdir(parents=True, exist_ok=True)
+    template = TEMPLATES / lang.folder
+    sources = sorted(p for p in template.rglob("*") if p.is_file()) if template.is_dir() else []
+    if not sources:
+        (folder / lang.entry).write_text(_generic(lang), encoding="utf-8")
+        return [folder / lang.entry]
+    written = []
+    for source in sources:
+        target = folder / source.relative_to(template)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.read_text(encoding="utf-8").replace("{{crate}}", crate),
+                          encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def _append_to_list(path: Path, key: str, name: str) -> None:
@@ -114,9 +111,7 @@ def new(root: Path, target: str) -> list[Path]:
     category_meta, root_meta = root / category / "meta.yaml", root / "meta.yaml"
     listed = meta.category(category_meta)[2] if category_meta.exists() else []
     categories = meta.root(root_meta) if root_meta.exists() else []
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(PYTHON if folder == "python" else _generic(lang), encoding="utf-8")
-    written.append(entry)
+    written += _language_files(entry.parent, lang, f"{category}-{example}")
     meta_path = example_dir / "meta.yaml"
     if not meta_path.exists():
         meta_path.write_text(META.format(title=example.replace("-", " ").title()),
