@@ -32,6 +32,9 @@ print_received(const char *name, natsMsg *msg)
            natsMsg_GetDataLength(msg), natsMsg_GetData(msg));
 }
 
+// The objects the client will create for us start as `NULL` pointers;
+// each call that creates one takes the pointer's address and fills it
+// in when it returns `NATS_OK`.
 int
 main(void)
 {

@@ -59,6 +59,9 @@ greet(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure)
     natsMsg_Destroy(msg);
 }
 
+// The objects the client will create for us start as `NULL` pointers;
+// each call that creates one takes the pointer's address and fills it
+// in when it returns `NATS_OK`.
 int
 main(void)
 {
