@@ -2,6 +2,7 @@
 // Every comment block becomes a paragraph of the page, shown beside the
 // code that follows it, so write for a reader who is learning NATS with
 // async-nats: what each call does, what it returns, how it can fail.
+
 // `main` returns `Result<(), async_nats::Error>`, so every fallible call can
 // end in `?`: an error is printed and the program exits non-zero, which
 // the recorder reports as a failed run.
