@@ -41,6 +41,11 @@ def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",
         (root / category).mkdir()
         (root / category / "meta.yaml").write_text(
             f"title: {category.title()}\nexamples: [{', '.join(names)}]\n")
+    # The lock files that pin each language's client, as in the real tree.
+    for lock in ("go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "package.json",
+                 "package-lock.json", "pom.xml"):
+        if (ROOT / "examples" / lock).is_file():
+            shutil.copyfile(ROOT / "examples" / lock, root / lock)
     for example in ids:
         shutil.copytree(ROOT / "examples" / example, root / example,
                         ignore=shutil.ignore_patterns("__pycache__", "output.failure.json",

@@ -12,6 +12,7 @@ import yaml
 
 from recorder import cast, fingerprint, loader
 from recorder.model import Example, Implementation
+from recorder.outputs import RecordFile, file_hash
 
 GO_MAIN = """\
 package main
@@ -50,10 +51,11 @@ def fake_recording(example: Example, impl: Implementation, output: str,
     impl.cast_path.write_text(cast.dumps(recorded))
     impl.text_path.write_text(cast.output_text(recorded))
     inputs = fingerprint.inputs(example, impl)
-    impl.record_path.write_text(json.dumps({
-        "format": fingerprint.FORMAT_VERSION, "fingerprint": fingerprint.digest(inputs),
-        "inputs": inputs, "versions": {"nats-server": "2.15.1", "nats-py": "2.16.0"},
-        "recorded_at": "2026-11-26T12:00:00+00:00", "duration": duration, "exit_status": 0}))
+    impl.record_path.write_text(RecordFile(
+        fingerprint=fingerprint.digest(inputs), inputs=inputs,
+        versions={"nats-server": "2.15.1", "nats-py": "2.16.0"},
+        recorded_at="2026-11-26T12:00:00+00:00", duration=duration, exit_status=0,
+        cast_sha=file_hash(impl.cast_path), text_sha=file_hash(impl.text_path)).dumps())
 
 
 def _example(root: Path, example_id: str, meta: dict[str, object],
