@@ -4,66 +4,48 @@ the code that follows it. Pure: text in, sections out, no I/O.
 Rules (the same for every language; only the comment syntax differs):
 - consecutive whole-line comments form one prose block; blank lines between
   them do not split it (they become paragraph breaks);
+- a block comment (`/* ... */`, or C#'s `/** ... **/`) alone on its lines is
+  prose too, where the language has one;
 - the code after a prose block, up to the next whole-line comment, is its
   code; blank lines inside code never split it;
-- a shebang, comment markers inside strings or docstrings, and comments that
-  trail code on the same line all stay code;
+- a shebang, a Go `//go:` directive, a Rust `///` or `//!` doc comment,
+  comments that trail code on the same line, and every line that starts
+  inside a string, a heredoc or a comment that is not prose all stay code:
+  `lexing` finds where the language's strings and comments begin and end;
 - a program that starts with code gets a first section with empty prose.
 """
 
 from __future__ import annotations
 
-import re
+from itertools import accumulate
 
+from . import lexing
 from .languages import Language
 from .model import Section
 
-_TRIPLE = re.compile(r'"""|\'\'\'')
+
+def _is_directive(stripped: str, language: Language) -> bool:
+    """A comment that is an instruction to a tool, so it stays code."""
+    if stripped.startswith("#!"):
+        return True
+    if language.syntax == "go":
+        return stripped.startswith("//go:")
+    if language.syntax == "rust":  # doc comments belong to the item, like docstrings
+        return stripped.startswith(("///", "//!")) and not stripped.startswith("////")
+    return False
 
 
-class _Scanner:
-    """Tracks whether a line starts inside a multi-line string, so a marker
-    inside a docstring or a raw string is not taken for a comment."""
-
-    def __init__(self, language: Language) -> None:
-        self.python = language.folder == "python"
-        self.open_quote: str | None = None
-
-    def in_string(self) -> bool:
-        return self.open_quote is not None
-
-    def feed_code(self, line: str) -> None:
-        if not self.python:
-            return
-        for match in _TRIPLE.finditer(line):
-            quote = match.group()
-            if self.open_quote is None:
-                self.open_quote = quote
-            elif self.open_quote == quote:
-                self.open_quote = None
-
-
-def _line_comment(line: str, marker: str) -> str | None:
-    """The prose of a whole-line comment, or None for a code line."""
-    stripped = line.lstrip()
-    if not stripped.startswith(marker) or stripped.startswith("#!"):
-        return None
-    if marker == "//" and stripped.startswith("//go:"):
-        return None  # a Go compiler directive is code, not prose
-    body = stripped[len(marker):]
-    return body[1:] if body.startswith(" ") else body
-
-
-def _block_body(lines: list[str]) -> list[str]:
-    """Prose lines of a /* ... */ block: markers and leading ' * ' removed."""
+def _block_body(lines: list[str], opening: str, closing: str) -> list[str]:
+    """Prose lines of a block comment: markers and leading ' * ' removed."""
     out = []
+    last = len(lines) - 1
     for i, raw in enumerate(lines):
         text = raw.strip()
+        if i == last:
+            text = text[:len(text) - len(closing)].rstrip("*")
         if i == 0:
-            text = text[2:]
-        if text.endswith("*/"):
-            text = text[:-2]
-        if i > 0 and text.startswith("*"):
+            text = text[len(opening):].lstrip("*")  # as in a Javadoc /**
+        elif text.startswith("*"):
             text = text[1:]
         out.append(text[1:] if text.startswith(" ") else text.rstrip())
     while out and not out[0].strip():
@@ -81,9 +63,44 @@ def _trim(lines: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+class _Source:
+    """A program's lines and where its comments are."""
+
+    def __init__(self, text: str, language: Language) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.starts = [0, *accumulate(len(line) + 1 for line in self.lines)]
+        self.lexed = lexing.lex(text, language.syntax)
+        self.language = language
+
+    def prose_at(self, i: int) -> tuple[list[str], int] | None:
+        """The prose of a comment that fills line i (and maybe the lines
+        after it) and how many lines it fills, or None for a code line."""
+        line, lang = self.lines[i], self.language
+        stripped = line.lstrip()
+        at = self.starts[i] + len(line) - len(stripped)
+        end = self.lexed.comments.get(at)
+        if i in self.lexed.continued or end is None:
+            return None
+        marker = lang.line_comment
+        if marker is not None and stripped.startswith(marker):
+            if end > self.starts[i] + len(line) or _is_directive(stripped, lang):
+                return None
+            body = stripped[len(marker):]
+            return [body[1:] if body.startswith(" ") else body], 1
+        if lang.block_comment is None:
+            return None
+        opening, closing = lang.block_comment
+        if not stripped.startswith(opening) or not self.text.endswith(closing, 0, end):
+            return None
+        last = next(j for j in range(i, len(self.lines)) if self.starts[j + 1] > end)
+        if self.text[end:self.starts[last] + len(self.lines[last])].strip():
+            return None  # code follows the comment on its last line
+        return _block_body(self.lines[i:last + 1], opening, closing), last - i + 1
+
+
 def parse(text: str, language: Language) -> list[Section]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    scanner = _Scanner(language)
+    source = _Source(text.replace("\r\n", "\n").replace("\r", "\n"), language)
     sections: list[Section] = []
     prose: list[str] = []
     code: list[str] = []
@@ -91,32 +108,17 @@ def parse(text: str, language: Language) -> list[Section]:
 
     def flush() -> None:
         nonlocal prose, code
-        if prose or _trim(code):
+        if _trim(prose) or _trim(code):
             sections.append(Section(prose=_trim(prose), code=_trim(code)))
         prose, code = [], []
 
     i = 0
-    while i < len(lines):
-        line = lines[i]
-        comment_lines: list[str] | None = None
+    while i < len(source.lines):
+        line = source.lines[i]
+        found = source.prose_at(i)
         consumed = 1
-        if not scanner.in_string():
-            if language.line_comment is not None:
-                body = _line_comment(line, language.line_comment)
-                if body is not None:
-                    comment_lines = [body]
-            if comment_lines is None and language.block_comment is not None:
-                start, end = language.block_comment
-                if line.lstrip().startswith(start):
-                    j = i
-                    while j < len(lines) and end not in lines[j][
-                            (lines[j].find(start) + len(start)) if j == i else 0:]:
-                        j += 1
-                    closing = lines[j] if j < len(lines) else ""
-                    if j < len(lines) and closing.rstrip().endswith(end):
-                        comment_lines = _block_body(lines[i:j + 1])
-                        consumed = j - i + 1
-        if comment_lines is not None:
+        if found is not None:
+            comment_lines, consumed = found
             if _trim(code):
                 flush()
             elif prose and pending_blank:
@@ -132,7 +134,6 @@ def parse(text: str, language: Language) -> list[Section]:
         else:
             pending_blank = 0
             code.append(line)
-            scanner.feed_code(line)
         i += consumed
     flush()
     return sections
