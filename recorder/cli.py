@@ -210,6 +210,35 @@ def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.pass_context
+def languages(ctx: click.Context) -> None:
+    """Say which languages this machine can record, and why not the others.
+
+    Checks each toolchain (and its version) without building anything.
+
+    \b
+    Example:
+      nbe languages
+    """
+    from . import languages as table
+    from . import runners
+
+    root = ctx.obj["root"]
+    for lang in table.LANGUAGES:
+        runner = runners.get(lang.folder)
+        why = runners.why_not(lang, root)
+        if why is None and runner is not None:
+            why = runner.installed_client()
+        if why is None and runner is not None:
+            tool = runner.toolchain()
+            client = runner.client(root)
+            made = ", ".join(f"{pair[0]} {pair[1]}" for pair in (client, tool) if pair)
+            click.echo(f"{lang.folder:10} yes  {made}")
+        else:
+            click.echo(f"{lang.folder:10} no   {why}")
+
+
+@cli.command()
 @click.argument("target")
 @click.pass_context
 def new(ctx: click.Context, target: str) -> None:

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export NO_MKDOCS_2_WARNING=1
+echo "setup: the languages this machine can record"
+.venv/bin/nbe languages
 echo "setup: recording what is missing or stale"
 .venv/bin/nbe record
 echo "setup: building the site into site/"

@@ -28,10 +28,11 @@ def nbe(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
 
 
 def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",),
-                  outputs: bool = True) -> Path:
+                  outputs: bool = True, languages: tuple[str, ...] | None = ("python",)) -> Path:
     """A private examples tree holding copies of the given examples, so tests
     can record, break and build them without touching the repository.
-    Without outputs, the copies have no recordings yet."""
+    Without outputs, the copies have no recordings yet; languages limits the
+    copies to those language folders (None: every language)."""
     root = dest / "examples"
     categories = sorted({i.split("/")[0] for i in ids})
     root.mkdir(parents=True)
@@ -50,6 +51,10 @@ def copy_examples(dest: Path, ids: tuple[str, ...] = ("messaging/request-reply",
         shutil.copytree(ROOT / "examples" / example, root / example,
                         ignore=shutil.ignore_patterns("__pycache__", "output.failure.json",
                                                       *([] if outputs else ["output.*"])))
+        if languages is not None:
+            for folder in (root / example).iterdir():
+                if folder.is_dir() and folder.name not in languages:
+                    shutil.rmtree(folder)
     return root
 
 

@@ -14,14 +14,12 @@ from recorder import cast, fingerprint, loader
 from recorder.model import Example, Implementation
 from recorder.outputs import RecordFile, file_hash
 
-GO_MAIN = """\
-package main
-
-// Go prints a greeting, to show a second language tab.
-import "fmt"
-
-func main() {
-	fmt.Println("hello from go")
+JAVA_MAIN = """\
+// Java prints a greeting, to show a second language tab.
+class Main {
+    public static void main(String[] args) {
+        System.out.println("hello from java");
+    }
 }
 """
 
@@ -62,7 +60,7 @@ def _example(root: Path, example_id: str, meta: dict[str, object],
              programs: dict[str, str]) -> None:
     folder = root / example_id
     for lang, source in programs.items():
-        entry = {"python": "main.py", "go": "main.go"}[lang]
+        entry = {"python": "main.py", "java": "Main.java"}[lang]
         (folder / lang).mkdir(parents=True)
         (folder / lang / entry).write_text(source)
     (folder / "meta.yaml").write_text(yaml.safe_dump(meta))
@@ -80,7 +78,7 @@ def build(root: Path, broken: bool = False) -> Path:
         "title: Second Category\ndescription: Listed first.\nexamples: [zebra, hostile]\n")
     _example(root, "second-cat/zebra", {"title": "Zebra", "description": "Listed first.",
                                         "aliases": ["stripes"]},
-             {"python": PY_MAIN, "go": GO_MAIN})
+             {"python": PY_MAIN, "java": JAVA_MAIN})
     _example(root, "second-cat/hostile", {"title": "Hostile Output",
                                           "description": "Output that tries to be HTML."},
              {"python": HOSTILE_MAIN})
@@ -88,13 +86,13 @@ def build(root: Path, broken: bool = False) -> Path:
     _example(root, "second-cat/alpha", {"title": "Alpha (unlisted)"}, {"python": PY_MAIN})
     _example(root, "first-cat/greet", {"title": "Greet", "description": "Greets.",
                                        "topology": {"kind": "config", "config": "server.conf"}},
-             {"python": PY_MAIN, "go": GO_MAIN})
+             {"python": PY_MAIN, "java": JAVA_MAIN})
     (root / "first-cat/greet/server.conf").write_text(
         'authorization { user: "greeter", password: "<secret>" }\n')
     tree, problems = loader.load(root)
     assert problems == []
     for example, impl in tree.implementations():
-        output = {"go": "hello from go\n"}.get(impl.language.folder, "hello from python\n")
+        output = {"java": "hello from java\n"}.get(impl.language.folder, "hello from python\n")
         if example.name == "hostile":
             output = HOSTILE_OUTPUT
         fake_recording(example, impl, output)
@@ -107,5 +105,5 @@ def build(root: Path, broken: bool = False) -> Path:
              "reason": "exited with status 2"}))
         for name in ("output.cast", "output.txt", "output.json"):
             (root / "first-cat/greet/python" / name).unlink()
-            (root / "first-cat/greet/go" / name).unlink()
+            (root / "first-cat/greet/java" / name).unlink()
     return root

@@ -51,24 +51,24 @@ def test_a_page_per_example_and_per_category(site: Path) -> None:
 def test_one_tab_per_language_python_first(site: Path) -> None:
     page = (site / "second-cat/zebra/index.html").read_text()
     labels = re.findall(r'<label for="__tabbed_\d+_\d+">([^<]+)</label>', page)
-    assert labels == ["Python", "Go"]
-    assert "hello from go" in page and "hello from python" in page
+    assert labels == ["Python", "Java"]
+    assert "hello from java" in page and "hello from python" in page
     hostile = (site / "second-cat/hostile/index.html").read_text()
     assert re.findall(r'<label for="__tabbed_\d+_\d+">([^<]+)</label>', hostile) == ["Python"]
-    assert re.search(r"Not yet available in: [^<]*\bGo\b", hostile)
+    assert re.search(r"Not yet available in: [^<]*\bJava\b", hostile)
 
 
 def test_each_tab_has_command_links_sections_output_and_player(site: Path) -> None:
     page = (site / "second-cat/zebra/index.html").read_text()
-    go = page[page.index('data-language="go"'):]
-    text = text_of(go)
-    assert "$ nbe run second-cat/zebra/go" in text
-    assert 'href="#output-go"' in go and 'href="#recording-go"' in go
-    assert ('href="https://git.example.test/nbe/site/blob/main/examples/second-cat/zebra/go/'
-            'main.go"') in go
-    assert 'href="go/main.go"' in go and (site / "second-cat/zebra/go/main.go").is_file()
-    assert "Go prints a greeting, to show a second language tab." in text
-    assert 'data-cast="go.cast"' in go and (site / "second-cat/zebra/go.cast").is_file()
+    java = page[page.index('data-language="java"'):]
+    text = text_of(java)
+    assert "$ nbe run second-cat/zebra/java" in text
+    assert 'href="#output-java"' in java and 'href="#recording-java"' in java
+    assert ('href="https://git.example.test/nbe/site/blob/main/examples/second-cat/zebra/java/'
+            'Main.java"') in java
+    assert 'href="java/Main.java"' in java and (site / "second-cat/zebra/java/Main.java").is_file()
+    assert "Java prints a greeting, to show a second language tab." in text
+    assert 'data-cast="java.cast"' in java and (site / "second-cat/zebra/java.cast").is_file()
     assert "Recorded on 2026-11-26 with nats-server 2.15.1, nats-py 2.16.0." in text
 
 
@@ -92,7 +92,7 @@ def test_search_finds_aliases_prose_code_and_output(site: Path) -> None:
     index = json.loads((site / "search/search_index.json").read_text())
     docs = [d for d in index["docs"] if d["location"].startswith("second-cat/zebra/")]
     blob = " ".join(d["title"] + " " + d["text"] for d in docs)
-    for needle in ("stripes", "hello from go", "Python prints a greeting", "fmt.Println"):
+    for needle in ("stripes", "hello from java", "Python prints a greeting", "System.out.println"):
         assert needle in blob, needle
 
 
@@ -104,7 +104,7 @@ def test_home_page_catalogue_and_matrix(site: Path) -> None:
         r"<tr>\s*<td[^>]*>[^<]*<a [^>]*>([^<]+)</a></td>(.*?)</tr>", home, re.S)}
     assert rows["Zebra"].count("✓") == 2
     assert rows["Hostile Output"].count("✓") == 1
-    assert 'href="second-cat/zebra/?lang=go"' in rows["Zebra"]
+    assert 'href="second-cat/zebra/?lang=java"' in rows["Zebra"]
 
 
 def test_stale_failed_and_missing_fail_a_strict_build(tmp_path: Path) -> None:
@@ -143,10 +143,10 @@ def test_a_broken_meta_yaml_is_one_clear_message(tmp_path: Path) -> None:
 
 def test_a_corrupt_cast_is_named_and_the_rest_still_builds(tmp_path: Path) -> None:
     root = sitetree.build(tmp_path / "examples")
-    (root / "second-cat/zebra/go/output.cast").write_text("this is not a cast\n")
+    (root / "second-cat/zebra/java/output.cast").write_text("this is not a cast\n")
     result = build_site(tmp_path, root)
     assert result.returncode != 0
-    assert (f"the recording of second-cat/zebra/go is missing ({root}/second-cat/zebra/go/"
+    assert (f"the recording of second-cat/zebra/java is missing ({root}/second-cat/zebra/java/"
             "output.cast: is not an asciicast v2 file") in result.stderr
     lenient = build_site(tmp_path, root, extra="\n      allow_stale: true")
     assert lenient.returncode == 0, lenient.stderr

@@ -153,11 +153,17 @@ def test_languages_without_a_runner_are_skipped_and_said_so(tmp_path: Path) -> N
     import sitetree
 
     root = sitetree.build(tmp_path / "examples")
+    (root / "second-cat/zebra/csharp").mkdir()
+    (root / "second-cat/zebra/csharp/Main.cs").write_text("/** C# says hello. **/\n")
+    (root / "first-cat/greet/ruby").mkdir()
+    (root / "first-cat/greet/ruby/main.rb").write_text("# Ruby says hello.\n")
     result = nbe("--examples", str(root), "record")
     assert result.returncode == 0, result.stderr
-    assert ("skipped   second-cat/zebra/go: the recorder does not run Go examples yet\n"
-            in result.stderr)
-    assert "skipped   first-cat/greet/go: the recorder does not run Go examples yet\n" in (
-        result.stderr)
+    assert ("skipped   second-cat/zebra/csharp: the recorder does not run csharp/ (C#) "
+            "examples: they are rendered, never run\n" in result.stderr)
+    assert ("skipped   first-cat/greet/ruby: the recorder does not run ruby/ (Ruby) "
+            "examples: they are rendered, never run\n" in result.stderr)
     assert re.search(r"skipped\s+│\s+2\s+│", result.stderr)
-    assert re.search(r"fresh\s+│\s+5\s+│", result.stderr)
+    fresh = len([line for line in nbe("--examples", str(root), "list").stdout.splitlines()
+                 if " fresh " in line])
+    assert re.search(rf"fresh\s+│\s+{fresh}\s+│", result.stderr)

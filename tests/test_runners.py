@@ -5,6 +5,7 @@ reason; pinned client versions are fingerprint inputs of their language only."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from recorder import cast as castmod
 from recorder import fingerprint, loader, runners
 from recorder.outputs import State
 
@@ -22,26 +24,22 @@ RUNNABLE = ("cli", "go", "python", "node", "rust", "java", "c")
 GREETINGS = ["hello, joe", "hello, sue", "hello, bob"]
 
 
-def _available(folder: str) -> bool:
-    runner = runners.get(folder)
-    return runner is not None and runner.unavailable(ROOT / "examples") is None
-
-
 def _need(folder: str) -> None:
     """Skip where the toolchain is missing, except in CI, which must have all."""
-    if not _available(folder):
+    runner = runners.get(folder)
+    assert runner is not None
+    why = runner.unavailable(ROOT / "examples")
+    if why:
         if os.environ.get("CI"):
-            pytest.fail(f"CI must be able to run {folder} examples: "
-                        f"{runners.get(folder) and runners.get(folder).unavailable(ROOT / 'examples')}")  # type: ignore[union-attr]
-        pytest.skip(f"no {folder} toolchain here")
+            pytest.fail(f"CI must be able to run {folder} examples: {why}")
+        pytest.skip(f"no {folder} toolchain here: {why}")
 
 
 @pytest.fixture(scope="module")
 def recorded_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """request-reply in every language, recorded from scratch once."""
     tmp = tmp_path_factory.mktemp("langs")
-    root = copy_examples(tmp, outputs=False)
-    return root
+    return copy_examples(tmp, outputs=False, languages=None)
 
 
 @pytest.mark.parametrize("folder", RUNNABLE)
@@ -57,10 +55,10 @@ def test_each_runner_builds_records_and_gets_its_tab(recorded_tree: Path, folder
         assert f"-> reply: {greeting}" in text
     assert re.search(r"(?i)-> error: .*no responders", text)
     # The recording shows the command and the output, nothing of the build.
-    cast = (folder_path / "output.cast").read_text()
-    assert f"nbe run {impl_id}" in cast
+    screen = castmod.plain(castmod.read(folder_path / "output.cast").output())
+    assert f"$ nbe run {impl_id}\n" in screen
     for noise in ("Compiling", "go: downloading", "npm ", "[INFO]", "warning:"):
-        assert noise not in cast
+        assert noise not in screen
     record = json.loads((folder_path / "output.json").read_text())
     runner = runners.get(folder)
     assert runner is not None
@@ -93,14 +91,15 @@ def test_the_page_shows_a_tab_per_recorded_language(recorded_tree: Path,
     assert labels == [label for label in order
                       if {"CLI": "cli", "Go": "go", "Python": "python", "JavaScript": "node",
                           "Rust": "rust", "Java": "java", "C": "c"}[label] in done]
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
     for folder in done:
         assert f'data-language="{folder}"' in page
-        assert f"nbe run messaging/request-reply/{folder}" in page
+        assert f"$ nbe run messaging/request-reply/{folder}" in text
 
 
 def _recorded_go(tmp_path: Path) -> Path:
     _need("go")
-    root = copy_examples(tmp_path)
+    root = copy_examples(tmp_path, languages=None)
     go = root / "messaging/request-reply/go"
     if not (go / "output.json").is_file():
         assert nbe("--examples", str(root), "record", "messaging/request-reply/go",
@@ -144,7 +143,7 @@ def test_a_runtime_crash_is_refused_and_keeps_the_recording(tmp_path: Path) -> N
 
 def test_a_segfault_is_named_by_its_signal(tmp_path: Path) -> None:
     _need("c")
-    root = copy_examples(tmp_path, outputs=False)
+    root = copy_examples(tmp_path, outputs=False, languages=None)
     c = root / "messaging/request-reply/c"
     (c / "main.c").write_text("#include <stdio.h>\nint main(void) {\n"
                               "    volatile int *p = 0;\n    puts(\"before\");\n"
@@ -156,7 +155,7 @@ def test_a_segfault_is_named_by_its_signal(tmp_path: Path) -> None:
 
 
 def test_a_missing_toolchain_is_skipped_with_its_reason(tmp_path: Path) -> None:
-    root = copy_examples(tmp_path)
+    root = copy_examples(tmp_path, languages=None)
     go = root / "messaging/request-reply/go"
     for name in ("output.cast", "output.txt", "output.json"):
         (go / name).unlink(missing_ok=True)
@@ -195,7 +194,7 @@ PINS = {
 
 @pytest.mark.parametrize("folder", sorted(PINS))
 def test_a_new_client_pin_makes_only_its_language_stale(tmp_path: Path, folder: str) -> None:
-    root = copy_examples(tmp_path)
+    root = copy_examples(tmp_path, languages=None)
     tree, _ = loader.load(root)
     before = {impl.id: fingerprint.status(ex, impl).state for ex, impl in tree.implementations()}
     assert set(before.values()) == {State.FRESH}, before

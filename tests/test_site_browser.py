@@ -54,25 +54,25 @@ def test_tabs_switch_and_the_choice_sticks_on_the_next_page(
     origin, _ = site
     page, watch = _page(chromium, origin)
     page.goto(f"{origin}/second-cat/zebra/")
-    go = page.locator('.nbe-implementation[data-language="go"]')
-    assert not go.is_visible()
-    page.get_by_text("Go", exact=True).first.click()
-    assert go.is_visible()
-    assert "lang=go" in page.url
+    java = page.locator('.nbe-implementation[data-language="java"]')
+    assert not java.is_visible()
+    page.get_by_text("Java", exact=True).first.click()
+    assert java.is_visible()
+    assert "lang=java" in page.url
     page.goto(f"{origin}/first-cat/greet/")
-    assert page.locator('.nbe-implementation[data-language="go"]').is_visible()
+    assert page.locator('.nbe-implementation[data-language="java"]').is_visible()
     assert not page.locator('.nbe-implementation[data-language="python"]').is_visible()
     # Copying the run command copies the command without its "$ " prompt
     # (what Material's copy button reads while it copies).
     copied = page.evaluate("""() => {
         const code = document.querySelector(
-            '.nbe-implementation[data-language="go"] .nbe-run code');
+            '.nbe-implementation[data-language="java"] .nbe-run code');
         code.setAttribute('data-md-copying', '');
         const text = code.innerText.trim();
         code.removeAttribute('data-md-copying');
         return text;
     }""")
-    assert copied == "nbe run first-cat/greet/go"
+    assert copied == "nbe run first-cat/greet/java"
     # A URL can point at a language.
     page.goto(f"{origin}/second-cat/zebra/?lang=python")
     assert page.locator('.nbe-implementation[data-language="python"]').is_visible()
@@ -87,7 +87,7 @@ def test_the_visible_player_plays_at_half_speed(site: tuple[str, Path], chromium
     player = page.locator('.nbe-implementation[data-language="python"] .nbe-player')
     player.scroll_into_view_if_needed()
     page.wait_for_function("window.nbePlayers && window.nbePlayers.length > 0")
-    # Only the visible tab's player was created: the Go one stays unloaded.
+    # Only the visible tab's player was created: the Java one stays unloaded.
     mounted = page.evaluate("window.nbePlayers.map(p => p.cast)")
     assert mounted == ["python.cast"]
     # The poster shows the final screen, final prompt included, before it plays.
@@ -174,11 +174,12 @@ def test_the_player_is_fetched_only_when_a_recording_comes_into_view(
     page.wait_for_function("window.nbePlayers && window.nbePlayers.length === 1")
     page.wait_for_load_state("networkidle")
     assert [url for url in requested if url.endswith("asciinema-player.min.js")]
-    # The Go tab is hidden: its recording is not fetched until it is shown.
-    assert not [url for url in requested if url.endswith("go.cast")]
-    page.get_by_text("Go", exact=True).first.click()
-    page.locator('.nbe-implementation[data-language="go"] .nbe-player').scroll_into_view_if_needed()
+    # The Java tab is hidden: its recording is not fetched until it is shown.
+    assert not [url for url in requested if url.endswith("java.cast")]
+    page.get_by_text("Java", exact=True).first.click()
+    java_player = page.locator('.nbe-implementation[data-language="java"] .nbe-player')
+    java_player.scroll_into_view_if_needed()
     page.wait_for_function("window.nbePlayers.length === 2")
-    assert [url for url in requested if url.endswith("go.cast")]
+    assert [url for url in requested if url.endswith("java.cast")]
     assert watch.outside == [] and watch.errors == []
     page.context.close()

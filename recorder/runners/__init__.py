@@ -42,5 +42,6 @@ def why_not(language: Language, root: object, thorough: bool = True) -> str | No
 
     runner = RUNNERS.get(language.folder)
     if runner is None:
-        return f"the recorder has no runner for {language.label} examples (rendered, never run)"
+        return (f"the recorder does not run {language.folder}/ ({language.label}) examples: "
+                "they are rendered, never run")
     return runner.unavailable(Path(str(root)), thorough)
