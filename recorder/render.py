@@ -63,8 +63,9 @@ def plain_text(markdown_text: str) -> str:
 
 
 def text_html(text: str) -> str:
-    """A title as HTML text: on one line, escaped."""
-    return html.escape(" ".join(text.split()))
+    """A title as HTML text: on one line, escaped for element content (the
+    theme escapes it again where it puts it in an attribute)."""
+    return html.escape(" ".join(text.split()), quote=False)
 
 
 def text_markdown(text: str) -> str:
