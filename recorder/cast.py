@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pyte
+from wcwidth import wcwidth
 
 from .errors import TreeError
 
@@ -24,7 +28,7 @@ _ANSI = re.compile(
     r"|\x1b\[[0-?]*[ -/]*[@-~]"            # CSI
     r"|\x1b[@-Z\\-_]"                       # other two-byte escapes
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,8 @@ class Cast:
     def lines_used(self) -> int:
         """Screen lines the session fills (at most its height), so a player
         can be sized to the content rather than to an empty terminal."""
-        text = plain(self.output())
-        used = len(text.rstrip("\n").split("\n"))
+        rows, cursor = _emulate(self.output(), self.width)
+        used = max([cursor] + [y for y, row in enumerate(rows) if row]) + 1
         return max(1, min(self.height, used))
 
     def output(self) -> str:
@@ -57,8 +61,10 @@ class Cast:
 
 def parse(text: str, path: Path | str = "<cast>") -> Cast:
     """A cast from asciicast v2 text; a corrupt one is a TreeError naming the file."""
-    lines = text.splitlines()
-    if not lines:
+    # Lines end with "\n" only: splitlines() would also split at characters
+    # such as U+0085 or U+2028 that the JSON of an event may hold unescaped.
+    lines = text.split("\n")
+    if not text.strip():
         raise TreeError(path, "is empty; record it again with 'nbe record'")
     try:
         header = json.loads(lines[0])
@@ -100,13 +106,64 @@ def strip_ansi(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
+class _Screen(pyte.Screen):
+    """pyte's screen, except that a character it cannot place no longer ends
+    the rest of the text it was drawing: a control character is dropped, and
+    a zero-width one (joiner, variation selector) joins the cell before it."""
+
+    def draw(self, data: str) -> None:
+        if data.isascii() and data.isprintable():
+            super().draw(data)
+            return
+        start = 0
+        for index, char in enumerate(data):
+            width = wcwidth(char)
+            if width > 0 or (width == 0 and unicodedata.combining(char)):
+                continue
+            super().draw(data[start:index])
+            start = index + 1
+            if width == 0 and self.cursor.x:
+                line = self.buffer[self.cursor.y]
+                cell = line[self.cursor.x - 1]
+                line[self.cursor.x - 1] = cell._replace(data=cell.data + char)
+        super().draw(data[start:])
+
+
+def _emulate(raw: str, columns: int) -> tuple[list[str], int]:
+    """Feed raw terminal output to an emulated screen `columns` wide and tall
+    enough never to scroll; its rows as text, and the cursor's row."""
+    feeds = sum(raw.count(c) for c in ("\n", "\x0b", "\x0c", "\x1bD", "\x1bE"))
+    rows = feeds + len(raw) // max(1, columns) + 2
+    screen = _Screen(columns, rows)
+    pyte.Stream(screen).feed(raw)
+    text = []
+    for y in range(max(screen.cursor.y, max(screen.buffer, default=0)) + 1):
+        line = screen.buffer.get(y)
+        if not line:
+            text.append("")
+            continue
+        text.append("".join(line[x].data for x in range(max(line) + 1)).rstrip())
+    return text, screen.cursor.y
+
+
+def _longest_line(raw: str) -> int:
+    """An upper bound of the columns a line of raw output takes (escape
+    sequences only add to its length, a character takes at most 2, a tab 8)."""
+    return max(2 * len(line) + 6 * line.count("\t") for line in raw.split("\n"))
+
+
 def plain(raw: str) -> str:
-    """Terminal output as a reader would see it: escapes removed, CRLF as
-    newlines, a carriage return inside a line keeping only what was drawn last."""
-    out = []
-    for line in strip_ansi(raw).replace("\r\n", "\n").split("\n"):
-        out.append(line.rsplit("\r", 1)[-1] if "\r" in line.rstrip("\r") else line.rstrip("\r"))
-    return "\n".join(out)
+    """Terminal output as a reader sees it, by a terminal emulator (pyte):
+    escapes and control characters applied (a carriage return or backspace
+    overwrites, as on a screen), trailing spaces dropped. The screen is as
+    wide as the longest line, so every line the program wrote stays one line."""
+    lines = raw.split("\r\n")
+    if all(line.isascii() and line.isprintable() for line in lines):
+        # Printable ASCII and CRLF only: the screen would hold exactly these
+        # lines, so the emulator (about 3 s a megabyte) is not needed.
+        return "\n".join(line.rstrip() for line in lines)
+    rows, _ = _emulate(raw, _longest_line(raw) + 1)
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)

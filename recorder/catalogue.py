@@ -5,12 +5,18 @@ model in, Markdown or nav entries out."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from . import languages
+from . import languages, render
 from .model import Category, Example, Tree
+from .render import text_markdown
 
 MARKER = "<!-- nbe:catalogue -->"
+# A card shows one short sentence of the description, cut to this length.
+SUMMARY_LIMIT = 200
+# How much of the first paragraph is read to find that sentence.
+_WINDOW = 20 * SUMMARY_LIMIT
 
 
 def page_uri(example: Example) -> str:
@@ -22,28 +28,45 @@ def nav(tree: Tree, before: list[Any], after: list[Any]) -> list[Any]:
     sections: list[Any] = []
     for category in tree.categories:
         pages: list[Any] = [f"{category.name}/index.md"]
-        pages += [{ex.title: page_uri(ex)} for ex in category.examples]
-        sections.append({category.title: pages})
+        pages += [{render.text_html(ex.title): page_uri(ex)} for ex in category.examples]
+        # The theme writes nav titles into the page as they are: escaped here.
+        sections.append({render.text_html(category.title): pages})
     return before + sections + after
 
 
 def summary(description: str) -> str:
-    """The first sentence of a description, as plain inline text."""
-    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", description)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s*\[[^\]]+\]:.*$", "", text, flags=re.MULTILINE)
-    paragraph = text.strip().split("\n\n")[0].replace("\n", " ")
-    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
-    return (match.group(1) if match else paragraph).strip()
+    """The first sentence of a description, as Markdown. When its text is
+    longer than SUMMARY_LIMIT characters, that text cut there with an
+    ellipsis, as Markdown that means just that text."""
+    paragraph = description.strip().split("\n\n")[0]
+    window = " ".join(paragraph[:_WINDOW].split())
+    window = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", window)  # [text][reference]
+    match = re.match(r"(.+?[.!?])(\s|$)", window)
+    sentence = match.group(1) if match else window
+    text = " ".join(render.plain_text(sentence).split())
+    if len(text) > SUMMARY_LIMIT or (not match and len(paragraph) > _WINDOW):
+        return text_markdown(text[:SUMMARY_LIMIT - 1].rstrip() + "…")
+    return sentence
 
 
-def _cards(category: Category, prefix: str) -> list[str]:
+# How a summary (Markdown from the tree) goes into a page's Markdown. The
+# plugin passes one that renders and sanitises it and returns a placeholder;
+# without it, the summary's plain text.
+Inline = Callable[[str], str]
+
+
+def as_text(markdown_text: str) -> str:
+    return text_markdown(render.plain_text(markdown_text))
+
+
+def _cards(category: Category, prefix: str, inline: Inline) -> list[str]:
     lines = ['<div class="grid cards nbe-cards" markdown>', ""]
     for ex in category.examples:
         langs = ", ".join(i.language.label for i in ex.implementations) or "not yet written"
-        lines += [f"-   [**{ex.title}**]({prefix}{page_uri(ex)})", "",
+        lines += [f"-   [**{text_markdown(ex.title)}**]({prefix}{page_uri(ex)})", "",
                   "    ---", "",
-                  f"    {summary(ex.description) or ex.title}", "",
+                  "    " + (inline(summary(ex.description)) if ex.description.strip()
+                              else text_markdown(ex.title)), "",
                   f'    <span class="nbe-langs">{langs}</span>', ""]
     lines += ["</div>", ""]
     return lines
@@ -70,7 +93,8 @@ def matrix(tree: Tree) -> list[str]:
                     cells.append(f'[✓]({page_uri(ex)}?lang={lang.folder} "{lang.label}")')
                 else:
                     cells.append("·")
-            lines.append(f"| {category.title}: [{ex.title}]({page_uri(ex)}) | "
+            lines.append(f"| {text_markdown(category.title)}: "
+                         f"[{text_markdown(ex.title)}]({page_uri(ex)}) | "
                          + " | ".join(cells) + " |")
     others = [lang.label for lang in languages.LANGUAGES if lang not in langs]
     lines.append("")
@@ -79,24 +103,24 @@ def matrix(tree: Tree) -> list[str]:
     return lines
 
 
-def home(tree: Tree) -> str:
+def home(tree: Tree, inline: Inline = as_text) -> str:
     """The catalogue that replaces MARKER on the home page."""
     lines: list[str] = []
     for category in tree.categories:
-        lines += [f"### [{category.title}]({category.name}/index.md)", ""]
-        if category.description:
-            lines += [summary(category.description), ""]
-        lines += _cards(category, "")
+        lines += [f"### [{text_markdown(category.title)}]({category.name}/index.md)", ""]
+        if category.description.strip():
+            lines += [inline(summary(category.description)), ""]
+        lines += _cards(category, "", inline)
     lines += ["## Examples by language", ""] + matrix(tree)
     return "\n".join(lines) + "\n"
 
 
-def category_page(category: Category) -> str:
-    lines = [f"# {category.title}", ""]
-    if category.description:
-        lines += [category.description.strip(), ""]
+def category_page(category: Category, inline: Inline = as_text) -> str:
+    lines = [*render.front_matter(category.title), f"# {text_markdown(category.title)}", ""]
+    if category.description.strip():
+        lines += [render.DESCRIPTION, ""]
     if category.examples:
-        lines += _cards(category, "../")
+        lines += _cards(category, "../", inline)
     else:
         lines += ['<p class="nbe-none">No examples in this category yet.</p>', ""]
     return "\n".join(lines)

@@ -56,6 +56,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
         self.repo_url: str | None = None
         self.tree: Tree | None = None
         self.impls: dict[str, tuple[Example, Implementation]] = {}
+        self.descriptions: dict[str, str] = {}  # page source path -> its description
+        self.inline = render.Inline(self._prose_html)
         self.md: markdown.Markdown | None = None
         self.prose_md: markdown.Markdown | None = None
 
@@ -121,10 +123,13 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                         abs_src_path=str(ASSETS / asset)))
         for category in tree.categories:
             files.append(File.generated(config, f"{category.name}/index.md",
-                                        content=catalogue.category_page(category)))
+                                        content=catalogue.category_page(category,
+                                                                        self.inline)))
+            self.descriptions[f"{category.name}/index.md"] = category.description
             for example in category.examples:
                 files.append(File.generated(config, f"{example.id}/index.md",
                                             content=render.example_page(example, category)))
+                self.descriptions[f"{example.id}/index.md"] = example.description
                 for impl in example.implementations:
                     if impl.cast_path.is_file():
                         files.append(File.generated(config, self._cast_uri(impl),
@@ -136,7 +141,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
     def on_page_markdown(self, markdown_text: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         if catalogue.MARKER in markdown_text and self.tree is not None:
-            return markdown_text.replace(catalogue.MARKER, catalogue.home(self.tree))
+            return markdown_text.replace(catalogue.MARKER,
+                                         catalogue.home(self.tree, self.inline))
         return markdown_text
 
     @staticmethod
@@ -153,8 +159,10 @@ class NbePlugin(BasePlugin[NbeConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        return render.replace_placeholders(html, lambda impl_id: self._implementation(
-            impl_id, page))
+        description = self.descriptions.get(page.file.src_uri, "")
+        return render.replace_placeholders(
+            self.inline.replace(html), lambda impl_id: self._implementation(impl_id, page),
+            self._description(description) if description.strip() else None)
 
     def _implementation(self, impl_id: str, page: Page) -> str:
         example, impl = self.impls[impl_id]
@@ -189,9 +197,19 @@ class NbePlugin(BasePlugin[NbeConfig]):
             raise PluginError(f"nbe: {path}: cannot be read as UTF-8 text ({err})") from None
 
     def _prose(self, text: str) -> str:
+        return render.sanitise(self._prose_html(text))
+
+    def _prose_html(self, text: str) -> str:
+        """Markdown whose raw HTML is text, not yet sanitised."""
         assert self.prose_md is not None
         self.prose_md.reset()
         return str(self.prose_md.convert(text))
+
+    def _description(self, text: str) -> str:
+        """A description: Markdown (raw HTML allowed), then sanitised."""
+        assert self.md is not None
+        self.md.reset()
+        return render.sanitise(str(self.md.convert(text)))
 
     def _view(self, example: Example, impl: Implementation, page: Page) -> render.RecordingView:
         try:

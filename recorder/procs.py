@@ -16,7 +16,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import psutil
 
 MARKER = "NBE_RUN"
 PROGRAM_MARKER = "NBE_PROGRAM"
@@ -39,32 +42,36 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _environ(pid: int) -> bytes:
+def _environ(proc: psutil.Process) -> dict[str, str]:
     try:
-        return Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return b""
+        return proc.environ()
+    except (psutil.Error, OSError):  # gone, a zombie, or not ours to read
+        return {}
+
+
+def _others() -> Iterator[psutil.Process]:
+    me = os.getpid()
+    return (p for p in psutil.process_iter() if p.pid != me)
 
 
 def marked(key: str, *values: str) -> list[int]:
     """Live processes whose environment holds key=<one of values>."""
-    needles = {f"{key}={value}".encode() for value in values}
-    found = []
-    me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == me:
-            continue
-        if needles.intersection(_environ(int(entry)).split(b"\0")):
-            found.append(int(entry))
-    return found
+    wanted = set(values)
+    return [p.pid for p in _others() if _environ(p).get(key) in wanted]
 
 
 def _start_time(pid: int) -> str | None:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        created = psutil.Process(pid).create_time()
+    except psutil.Error:
         return None
-    return stat.rsplit(")", 1)[-1].split()[19]
+    if sys.platform.startswith("linux"):
+        # Clock ticks from boot to the process's start, as /proc/<pid>/stat
+        # has them: the form NBE_OWNER has always had, so that an nbe of an
+        # earlier version running at the same time (another working tree)
+        # reads it the same way and never takes our processes for orphans.
+        return str(round((created - psutil.boot_time()) * os.sysconf("SC_CLK_TCK")))
+    return f"{created:.6f}"
 
 
 def owner_id() -> str:
@@ -126,57 +133,87 @@ def reap_orphans() -> int:
 
 def _reap_once() -> int:
     orphans = []
-    me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == me:
+    owners: dict[str, bool] = {}  # owner id -> still running
+    for proc in _others():
+        owner = _environ(proc).get(OWNER)
+        if not owner:
             continue
-        for var in _environ(int(entry)).split(b"\0"):
-            if var.startswith(OWNER.encode() + b"="):
-                owner, _, started = var.split(b"=", 1)[1].decode(errors="replace").partition("-")
-                if owner.isdigit() and _start_time(int(owner)) != started:
-                    orphans.append(int(entry))
-                break
-    for pid in orphans:
-        _signal(pid, signal.SIGKILL)
+        if owner not in owners:
+            pid, _, started = owner.partition("-")
+            owners[owner] = not pid.isdigit() or _start_time(int(pid)) == started
+        if not owners[owner]:
+            orphans.append(proc)
+    terminate(orphans, grace=0)
     return len(orphans)
 
 
-def _alive(pid: int) -> bool:
+def _running(proc: psutil.Process) -> bool:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        # A zombie has exited; its parent just has not reaped it yet.
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
-    # A zombie has exited; its parent just has not reaped it yet.
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _send(proc: psutil.Process, sig: int) -> None:
+    try:
+        proc.send_signal(sig)
+    except (psutil.Error, OSError):  # already gone, or not ours
+        pass
+
+
+def terminate(processes: Iterable[psutil.Process], grace: float) -> int:
+    """SIGTERM the processes, wait up to grace seconds for them to exit,
+    SIGKILL the rest, and reap those that are our children. Returns how
+    many were signalled."""
+    procs = [p for p in processes if _running(p)]
+    for proc in procs:
+        _send(proc, signal.SIGTERM)
+    alive = _wait(procs, grace)
+    for proc in alive:
+        _send(proc, signal.SIGKILL)
+    _wait(alive, 1.0)
+    # Reap our own children among them that exited while counted as gone.
+    psutil.wait_procs(procs, timeout=0)
+    return len(procs)
+
+
+def _wait(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """psutil.wait_procs in short slices, so that a process that has exited
+    but that its parent (not us) has not reaped yet counts as gone rather
+    than holding up the wait. Returns those still running."""
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if _running(p)]
+    while alive and (left := deadline - time.monotonic()) > 0:
+        _, alive = psutil.wait_procs(alive, timeout=min(0.05, left))
+        alive = [p for p in alive if _running(p)]
+    return alive
 
 
 def kill_marked(key: str, *values: str, grace: float = 1.0) -> int:
-    """SIGTERM every process marked with one of values, wait up to grace,
-    then SIGKILL the rest. Returns how many processes were signalled."""
+    """End every process marked with one of values: terminate(), then kill
+    whatever is still marked (a process may fork while we look). Returns
+    how many processes were signalled."""
     if not values:
         return 0
-    pids = marked(key, *values)
-    for pid in pids:
-        _signal(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
-        time.sleep(0.02)
-    # Kill until none is left: a process may fork while we look.
+    count = terminate(processes(marked(key, *values)), grace)
     for _ in range(20):
-        rest = [p for p in marked(key, *values) if _alive(p)]
+        rest = [p for p in processes(marked(key, *values)) if _running(p)]
         if not rest:
             break
-        for pid in rest:
-            _signal(pid, signal.SIGKILL)
-        time.sleep(0.02)
-    return len(pids)
+        terminate(rest, grace=0)
+    return count
 
 
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.kill(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
+def processes(pids: Iterable[int]) -> list[psutil.Process]:
+    """psutil's handles on those of pids that still exist."""
+    found = []
+    for pid in pids:
+        try:
+            found.append(psutil.Process(pid))
+        except psutil.Error:
+            pass
+    return found
 
 
 _ports_lock = threading.Lock()

@@ -8,11 +8,16 @@ passes through Markdown where it is not meant to.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import markdown
+import nh3
+import yaml
 
 from . import languages
 from .model import Category, Example, Implementation, Section
@@ -20,6 +25,65 @@ from .outputs import State
 
 PLACEHOLDER = "NBE-IMPLEMENTATION-{id}"
 _PLACEHOLDER_HTML = re.compile(r"<p>NBE-IMPLEMENTATION-([\w./-]+)</p>")
+# Where the description goes: it is rendered and sanitised on its own, and
+# never passes through the page's Markdown (which allows raw HTML).
+DESCRIPTION = "NBE-DESCRIPTION"
+_DESCRIPTION_HTML = f"<p>{DESCRIPTION}</p>"
+
+# Text from the tree is untrusted. What Markdown may produce from it is cut
+# down to this allow-list: no scripts, iframes, images (the site loads
+# nothing from outside), forms, styles or event handlers, and links only to
+# http(s), mailto or a relative address.
+_HEADINGS = {f"h{n}" for n in range(1, 7)}
+_CLEANER = nh3.Cleaner(
+    tags={"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
+          "dt", "em", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+          "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+          "tfoot", "th", "thead", "tr", "ul", *_HEADINGS},
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript",
+                        "template", "textarea", "select"},
+    attributes={"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"},
+                "code": {"class"}, "span": {"class"}, "div": {"class"}, "pre": {"class"},
+                "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
+                **{h: {"id"} for h in _HEADINGS}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def sanitise(fragment: str) -> str:
+    """HTML that Markdown made from text in the tree, cleaned by nh3
+    (ammonia) to the allow-list above."""
+    return _CLEANER.clean(fragment)
+
+
+def plain_text(markdown_text: str) -> str:
+    """What a piece of Markdown reads as, without any markup."""
+    return html.unescape(nh3.clean(markdown.markdown(markdown_text), tags=set()))
+
+
+def text_html(text: str) -> str:
+    """A title as HTML text: on one line, escaped for element content (the
+    theme escapes it again where it puts it in an attribute)."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+def text_markdown(text: str) -> str:
+    """A title as Markdown source that means exactly its text: every ASCII
+    punctuation character becomes a character reference, so none of it is
+    Markdown syntax (emphasis, links, table cells, attribute lists) or HTML."""
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", " ".join(text.split()))
+
+
+def front_matter(title: str, hide: Sequence[str] = ()) -> list[str]:
+    """The page's title for the theme (window title, header, search), as
+    escaped HTML: the theme writes it into the page unescaped."""
+    meta: dict[str, object] = {"title": text_html(title)}
+    if hide:
+        meta["hide"] = list(hide)
+    data = yaml.safe_dump(meta, allow_unicode=True, width=1 << 20, sort_keys=False)
+    return ["---", *data.splitlines(), "---", ""]
 
 
 @dataclass(frozen=True)
@@ -51,10 +115,10 @@ def slug(impl: Implementation) -> str:
 
 def example_page(example: Example, category: Category) -> str:
     """The Markdown of an example page, with one placeholder per language."""
-    lines = ["---", "hide:", "  - toc", "---", "", f"# {example.title}", ""]
-    lines.append(f'<p class="nbe-category">{html.escape(category.title)}</p>\n')
-    if example.description:
-        lines += [example.description.strip(), ""]
+    lines = [*front_matter(example.title, ["toc"]), f"# {text_markdown(example.title)}", ""]
+    lines.append(f'<p class="nbe-category">{text_html(category.title)}</p>\n')
+    if example.description.strip():
+        lines += [DESCRIPTION, ""]
     if example.aliases:
         lines += ['<p class="nbe-aliases">Also known as: '
                   + html.escape(", ".join(example.aliases)) + "</p>", ""]
@@ -173,6 +237,34 @@ def _speed_words(speed: float) -> str:
     return "half speed" if speed == 0.5 else f"{speed:g}× speed"
 
 
-def replace_placeholders(page_html: str, render: Callable[[str], str]) -> str:
-    """Swap each placeholder paragraph for render(implementation id)."""
+class Inline:
+    """Short Markdown from the tree (a card's sentence) rendered on its own
+    and sanitised; the page's Markdown holds a placeholder for it."""
+
+    _TOKEN = re.compile(r"NBE-INLINE-([0-9a-f]{16})")
+
+    def __init__(self, to_html: Callable[[str], str]) -> None:
+        self.to_html = to_html
+        self.fragments: dict[str, str] = {}
+
+    def __call__(self, markdown_text: str) -> str:
+        key = hashlib.sha256(markdown_text.encode()).hexdigest()[:16]
+        if key not in self.fragments:
+            fragment = sanitise(self.to_html(markdown_text)).strip()
+            if fragment.startswith("<p>") and fragment.endswith("</p>"):
+                fragment = fragment[3:-4]
+            self.fragments[key] = fragment
+        return f"NBE-INLINE-{key}"
+
+    def replace(self, page_html: str) -> str:
+        return self._TOKEN.sub(lambda m: self.fragments.get(m.group(1), ""), page_html)
+
+
+def replace_placeholders(page_html: str, render: Callable[[str], str],
+                         description: str | None = None) -> str:
+    """Swap each placeholder paragraph for render(implementation id), and
+    the description's for its (sanitised) HTML."""
+    if description is not None:
+        page_html = page_html.replace(_DESCRIPTION_HTML,
+                                      f'<div class="nbe-description">{description}</div>', 1)
     return _PLACEHOLDER_HTML.sub(lambda m: render(m.group(1)), page_html)

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from . import procs
 from .errors import ServerError
 from .model import Topology
@@ -162,6 +164,12 @@ def _launch(topology: Topology, run_id: str, example_dir: Path | None, binary: s
         if "address already in use" in str(err):
             raise _PortTaken(str(err)) from None
         raise
+    stray = beyond_loopback([s.process.pid for s in servers if s.process])
+    if stray:
+        source = (f"{example_dir / topology.config}: " if topology.config and example_dir
+                  else "")
+        raise ServerError(f"{source}nats-server listened on {', '.join(stray)}; every server "
+                          "must listen on 127.0.0.1 only, so it was stopped")
     named = {_env_name(s.name): s.url for s in servers}
     return Servers(servers, {"NATS_URL": url, **named, **builder.env})
 
@@ -187,15 +195,23 @@ def start(topology: Topology, run_id: str, example_dir: Path | None = None) -> I
         shutil.rmtree(root, ignore_errors=True)
 
 
-def stop_all(servers: list[Server], grace: float = 1.0) -> None:
-    """SIGTERM, a grace period, then SIGKILL; always reaps."""
-    running = [s.process for s in servers if s.process and s.process.poll() is None]
-    for proc in running:
-        proc.terminate()
-    deadline = time.monotonic() + grace
-    for proc in running:
+def beyond_loopback(pids: list[int]) -> list[str]:
+    """Addresses ("ip:port") the processes listen on other than 127.0.0.1:
+    the last guard, whatever a config file managed to say."""
+    found = []
+    for pid in pids:
         try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            conns = psutil.Process(pid).net_connections(kind="inet")
+        except psutil.Error:  # gone, or (on macOS) not ours to look at
+            continue
+        found += [f"{c.laddr.ip}:{c.laddr.port}" for c in conns
+                  if c.status == psutil.CONN_LISTEN and c.laddr.ip != "127.0.0.1"]
+    return found
+
+
+def stop_all(servers: list[Server], grace: float = 1.0) -> None:
+    """SIGTERM, a grace period, then SIGKILL (procs.terminate); always reaps."""
+    running = [s.process for s in servers if s.process and s.process.poll() is None]
+    procs.terminate(procs.processes(p.pid for p in running), grace)
+    for proc in running:
+        proc.poll()  # psutil reaped it; let the Popen object know

@@ -17,6 +17,22 @@ from .model import Topology
 PLACEHOLDERS = ("port", "http_port", "store_dir", "dir", "example_dir", "tls_ca",
                 "tls_server_cert", "tls_server_key", "tls_client_cert", "tls_client_key")
 
+# Keys of a server config that open a listener of their own. Flags make the
+# client port and the monitoring port the recorder's (127.0.0.1, chosen at
+# run time); nats-server has no flag for the others' hosts, so a config may
+# not set any of them: what a single server would need them for (routes,
+# leaf nodes, gateways) is what the cluster, leafnode and supercluster
+# topologies lay out on loopback. `include` is refused too, since it would
+# hide them in another file.
+LISTENERS = ("http", "https", "http_port", "https_port", "monitor_port", "prof_port",
+             "cluster", "leafnodes", "leaf", "gateway", "websocket", "ws",
+             "mqtt", "include")
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|(?:#|//)[^\n]*')
+_KEY_COLON = re.compile(r"[ \t]*[:={]")
+_LISTENER_KEY = re.compile(
+    r"(?:^|[\n,;{])[ \t]*([\"']?)(" + "|".join(LISTENERS) + r")\1(?=[ \t]*[:={\s])",
+    re.IGNORECASE)
+
 
 
 @dataclass
@@ -42,6 +58,31 @@ class Server:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def check_listeners(text: str, path: Path) -> None:
+    """Refuse a config that would open a listener the recorder does not
+    choose (or include another file), naming the key, its line and the file."""
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group()
+        if token[0] in "\"'" and _KEY_COLON.match(text, match.end()):
+            return token  # a quoted key: "cluster": {...}
+        return " " * len(token)  # a comment, or a string value
+
+    found = _LISTENER_KEY.search(_STRING_OR_COMMENT.sub(blank, text))
+    if not found:
+        return
+    key = found.group(2)
+    where = f"{path}: line {text.count(chr(10), 0, found.start(2)) + 1}: '{key}'"
+    if key.lower() == "include":
+        raise ServerError(f"{where} would read another file; put the whole config in "
+                          "this one")
+    raise ServerError(
+        f"{where} would open a listener of its own; the recorder makes every server "
+        "listen on 127.0.0.1 on ports it chooses, so a config may not set "
+        + ", ".join(LISTENERS[:-1]) + ". For routes, leaf nodes and gateways use the "
+        "cluster, leafnode or supercluster topology.")
 
 
 def _render(template: str, values: dict[str, str]) -> str:
@@ -113,6 +154,7 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
             b.env.update({"NATS_CA": made["tls_ca"], "NATS_CERT": made["tls_client_cert"],
                           "NATS_KEY": made["tls_client_key"]})
         rendered = _render(template, values)
+        check_listeners(rendered, example_dir / topology.config)
         srv.config.write_text(rendered)
         # Flags override the file: whatever it says, the server listens on
         # loopback, on ports chosen now, with a store of its own.

@@ -94,11 +94,24 @@ def test_a_port_taken_before_the_server_binds_it_is_chosen_again(
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()
+    taken_port = taken.getsockname()[1]
     real = procs.free_port
-    ports = iter([taken.getsockname()[1]])
-    monkeypatch.setattr(topology.procs, "free_port", lambda: next(ports, None) or real())
+    offered: list[int] = []
+
+    def free_port() -> int:
+        port = real() if offered else taken_port  # the taken one first
+        offered.append(port)
+        return port
+
+    monkeypatch.setattr(topology.procs, "free_port", free_port)
+    run_id = procs.new_run_id()
     try:
-        with servers.start(Topology(), procs.new_run_id()) as started:
-            assert started.env["NATS_URL"] != f"nats://127.0.0.1:{taken.getsockname()[1]}"
+        with servers.start(Topology(), run_id) as started:
+            assert started.env["NATS_URL"] != f"nats://127.0.0.1:{taken_port}"
+            # The server of the first try is gone; only the second one runs.
+            assert len(procs.marked(procs.MARKER, run_id)) == 1
     finally:
         taken.close()
+    # The taken port really was offered, and the second try got fresh ones.
+    assert offered[0] == taken_port and len(offered) == 4
+    assert procs.marked(procs.MARKER, run_id) == []
