@@ -63,9 +63,9 @@ def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id:
     finally:
         # Children that outlive the program (daemons, forgotten workers) go too.
         procs.kill_marked(procs.PROGRAM_MARKER, run_id, grace=0.5)
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:  # it cleared its environment, so its marker did not find it
+            procs.terminate(procs.processes([proc.pid]), grace=0)
+            proc.poll()
 
 
 def run_live(example: Example, impl: Implementation, root: Path) -> int:
