@@ -34,11 +34,21 @@ def _load(ctx: click.Context, quiet: bool = False) -> Tree:
     return tree
 
 
-def select(tree: Tree, patterns: tuple[str, ...]) -> list[tuple[Example, Implementation]]:
+def select(tree: Tree, patterns: tuple[str, ...],
+           languages: tuple[str, ...] = ()) -> list[tuple[Example, Implementation]]:
     """Implementations whose id matches a pattern: an exact id, a glob
-    (jetstream/*/python), or a prefix folder (messaging, messaging/request-reply)."""
+    (jetstream/*/python), or a prefix folder (messaging, messaging/request-reply);
+    with languages, only those language folders."""
+    from . import languages as table
+
+    for folder in languages:
+        if table.get(folder) is None:
+            raise RecorderError(f"--language {folder!r} is not a language folder; use one of: "
+                                + ", ".join(lang.folder for lang in table.LANGUAGES))
     chosen = []
     for example, impl in tree.implementations():
+        if languages and impl.language.folder not in languages:
+            continue
         for pattern in patterns or ("*",):
             pattern = pattern.strip("/")
             if pattern.startswith("examples/"):
@@ -88,8 +98,10 @@ def cli(ctx: click.Context, examples: str | None) -> None:
 
 @cli.command("list")
 @click.argument("patterns", nargs=-1)
+@click.option("-l", "--language", "languages", multiple=True, metavar="FOLDER",
+              help="Only this language folder (go, python, ...); repeat for more.")
 @click.pass_context
-def list_(ctx: click.Context, patterns: tuple[str, ...]) -> None:
+def list_(ctx: click.Context, patterns: tuple[str, ...], languages: tuple[str, ...]) -> None:
     """List the examples and the state of their recordings.
 
     \b
@@ -97,7 +109,7 @@ def list_(ctx: click.Context, patterns: tuple[str, ...]) -> None:
       nbe list 'jetstream/*'
     """
     tree = _load(ctx)
-    for example, impl in select(tree, patterns):
+    for example, impl in select(tree, patterns, languages):
         state = fingerprint.status(example, impl)
         click.echo(f"{impl.id:50} {state.state.value:8} {state.detail}")
 
@@ -140,9 +152,11 @@ def run(ctx: click.Context, target: str) -> None:
               "to split the work across CI machines.")
 @click.option("--keep-going/--fail-fast", default=None,
               help="Record the rest after a failure (the default when no PATTERN is given).")
+@click.option("-l", "--language", "languages", multiple=True, metavar="FOLDER",
+              help="Only this language folder (go, python, ...); repeat for more.")
 @click.pass_context
 def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int,
-           shard: str | None, keep_going: bool | None) -> None:
+           shard: str | None, keep_going: bool | None, languages: tuple[str, ...]) -> None:
     """Record what is missing or stale (or everything selected, with --force).
 
     PATTERNS select by id, glob or folder; none means the whole tree. A run
@@ -161,9 +175,10 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
     from .report import Reporter
 
     tree = _load(ctx)
-    chosen = select(tree, patterns)
-    if patterns and not chosen:
-        raise RecorderError(f"no example matches {' '.join(patterns)!r}")
+    chosen = select(tree, patterns, languages)
+    if (patterns or languages) and not chosen:
+        raise RecorderError(f"no example matches {' '.join(patterns) or '*'!r}"
+                            + (f" in {', '.join(languages)}" if languages else ""))
     todo = batch.plan(chosen, force, batch.parse_shard(shard) if shard else None)
     if keep_going is None:
         keep_going = not patterns
@@ -186,8 +201,10 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
 
 @cli.command()
 @click.argument("patterns", nargs=-1)
+@click.option("-l", "--language", "languages", multiple=True, metavar="FOLDER",
+              help="Only this language folder (go, python, ...); repeat for more.")
 @click.pass_context
-def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
+def check(ctx: click.Context, patterns: tuple[str, ...], languages: tuple[str, ...]) -> None:
     """Say which recordings are missing, stale or failed; runs nothing.
 
     Exits 1 if any is, so CI can refuse to publish a stale site.
@@ -198,7 +215,7 @@ def check(ctx: click.Context, patterns: tuple[str, ...]) -> None:
     """
     tree = _load(ctx)
     bad = len(ctx.obj["problems"])
-    for example, impl in select(tree, patterns):
+    for example, impl in select(tree, patterns, languages):
         state = fingerprint.status(example, impl)
         if state.state is not State.FRESH:
             bad += 1

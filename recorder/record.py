@@ -31,6 +31,7 @@ class Result:
     reason: str  # empty when ok
     tail: str  # last lines of the output (and server log) when it failed
     duration: float  # seconds of the program's run
+    diff: str = ""  # unified diff of output.txt, when a recording replaced one that differed
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -158,13 +159,32 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
         recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duration=round(capture.duration, 3), exit_status=capture.exit_status or 0,
         cast_sha=text_hash(cast_text), text_sha=text_hash(capture.text))
+    changed = _text_diff(impl, capture.text)
     # output.json goes last: it names the cast and text it belongs to, so a
     # crash between the renames leaves a set that `nbe check` calls stale.
     _write_atomic(impl.cast_path, cast_text)
     _write_atomic(impl.text_path, capture.text)
     _write_atomic(impl.record_path, record.dumps())
     impl.failure_path.unlink(missing_ok=True)
-    return Result(impl.id, True, "", "", capture.duration)
+    return Result(impl.id, True, "", "", capture.duration, changed)
+
+
+def _text_diff(impl: Implementation, new: str) -> str:
+    """What a maintainer needs to see when a re-recording prints something
+    else: the unified diff of the old and new output.txt ("" if the same,
+    or if there was none)."""
+    import difflib
+
+    try:
+        old = impl.text_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if old == new:
+        return ""
+    where = impl.id + "/output.txt"
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True),
+                                        new.splitlines(keepends=True),
+                                        f"{where} (before)", f"{where} (now)", n=1))
 
 
 def elapsed(since: float) -> float:

@@ -68,6 +68,8 @@ class Reporter:
             self.results.append(result)
             if result.ok:
                 line = f"recorded  {result.impl_id} in {result.duration:.1f} s"
+                if result.diff:
+                    line += "; its output changed:\n" + result.diff.rstrip("\n")
             elif result.reason == "cancelled":
                 line = f"cancelled {result.impl_id}"
             else:
@@ -89,7 +91,8 @@ class Reporter:
         table.add_column("state")
         table.add_column("count", justify="right")
         table.add_column("recordings")
-        rows = [("recorded", recorded), ("fresh", self.plan.fresh),
+        changed = [r.impl_id for r in self.results if r.ok and r.diff]
+        rows = [("recorded", recorded), ("output changed", changed), ("fresh", self.plan.fresh),
                 ("failed", [f"{r.impl_id} ({r.reason})" for r in failed]),
                 ("skipped", [f"{i} ({why})" for i, why in self.plan.skipped])]
         for name, items in rows:
