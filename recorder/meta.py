@@ -63,6 +63,8 @@ EXAMPLE_KEYS = {
     "topology": f"one of {', '.join(TOPOLOGY_KINDS)}, or a mapping {{kind: ..., config: ...}}",
     "timeout": f"seconds, a positive number up to {MAX_TIMEOUT:g} (default 30)",
     "expect": "a list of regular expressions the output must match",
+    "not_available": "a mapping of language folder to one sentence (Markdown) saying why the "
+                     "example has no program in that language, e.g. {c: 'nats.c has no ...'}",
     "expect_by_language": "a mapping of language folder to a list of regular expressions "
                           "that replace 'expect' for that language, e.g. {go: ['^done$']}",
 }
@@ -287,6 +289,29 @@ def _per_language(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], 
     return tuple(found)
 
 
+_REASON_LIMIT = 400
+
+
+def _reasons(path: Path, value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    form = EXAMPLE_KEYS["not_available"]
+    if not isinstance(value, dict):
+        raise TreeError(path, f"'not_available' must be {form}")
+    from . import languages
+
+    found = []
+    for folder, reason in value.items():
+        if not isinstance(folder, str) or languages.get(folder) is None:
+            raise TreeError(path, f"'not_available' names {str(folder)[:40]!r}, which is not a "
+                                  "language folder")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > _REASON_LIMIT:
+            raise TreeError(path, f"'not_available' {folder}: must be one sentence of at most "
+                                  f"{_REASON_LIMIT} characters")
+        found.append((folder, reason.strip()))
+    return tuple(found)
+
+
 def example(path: Path) -> dict[str, Any]:
     """The validated fields of an example's meta.yaml, ready for Example()."""
     data = read_yaml(path)
@@ -299,5 +324,6 @@ def example(path: Path) -> dict[str, Any]:
         "timeout": lambda: _timeout(path, data.get("timeout")),
         "expect": lambda: _patterns(path, _names(path, data, "expect", EXAMPLE_KEYS)),
         "expect_by_language": lambda: _per_language(path, data.get("expect_by_language")),
+        "not_available": lambda: _reasons(path, data.get("not_available")),
     }
     return {key: read() for key, read in readers.items()}

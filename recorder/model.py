@@ -104,6 +104,8 @@ class Example:
     # language folder -> patterns that replace `expect` for that language,
     # where a client words something differently.
     expect_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # language folder -> why the example has no program in it (Markdown).
+    not_available: tuple[tuple[str, str], ...] = ()
     implementations: tuple[Implementation, ...] = ()
 
     @property

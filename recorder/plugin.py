@@ -127,8 +127,8 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                                                         self.inline)))
             self.descriptions[f"{category.name}/index.md"] = category.description
             for example in category.examples:
-                files.append(File.generated(config, f"{example.id}/index.md",
-                                            content=render.example_page(example, category)))
+                page = render.example_page(example, category, self.inline)
+                files.append(File.generated(config, f"{example.id}/index.md", content=page))
                 self.descriptions[f"{example.id}/index.md"] = example.description
                 for impl in example.implementations:
                     if impl.cast_path.is_file():

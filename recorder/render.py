@@ -113,8 +113,10 @@ def slug(impl: Implementation) -> str:
     return impl.language.folder
 
 
-def example_page(example: Example, category: Category) -> str:
-    """The Markdown of an example page, with one placeholder per language."""
+def example_page(example: Example, category: Category,
+                 inline: Callable[[str], str] = lambda text: html.escape(text)) -> str:
+    """The Markdown of an example page, with one placeholder per language;
+    inline renders the tree's short Markdown (why a language is missing)."""
     lines = [*front_matter(example.title, ["toc"]), f"# {text_markdown(example.title)}", ""]
     lines.append(f'<p class="nbe-category">{text_html(category.title)}</p>\n')
     if example.description.strip():
@@ -133,6 +135,14 @@ def example_page(example: Example, category: Category) -> str:
     if missing:
         lines += ['<p class="nbe-missing">Not yet available in: '
                   + ", ".join(missing) + ".</p>", ""]
+    reasons = [(languages.BY_FOLDER[folder].label, reason)
+               for folder, reason in example.not_available
+               if languages.BY_FOLDER[folder].label not in labels]
+    if reasons:
+        lines += ['<ul class="nbe-missing-why">']
+        lines += [f"<li><strong>{html.escape(label)}</strong>: {inline(reason)}</li>"
+                  for label, reason in reasons]
+        lines += ["</ul>", ""]
     return "\n".join(lines)
 
 

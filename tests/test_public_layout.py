@@ -38,7 +38,10 @@ def _tree(root: Path) -> Path:
         (folder / rel).write_text(text)
     (examples / "meta.yaml").write_text("categories: [messaging]\n")
     (examples / "messaging" / "meta.yaml").write_text("title: Messaging\nexamples: [hello]\n")
-    (folder / "meta.yaml").write_text("title: Hello\ndescription: Says hello.\n")
+    (folder / "meta.yaml").write_text(
+        "title: Hello\ndescription: Says hello.\nnot_available:\n"
+        "  rust: 'async-nats has no **such** API; see [the docs](https://docs.nats.io/).'\n"
+        "  java: 'Nothing <script>alert(1)</script> [here](javascript:alert(1)).'\n")
     return examples
 
 
@@ -71,3 +74,17 @@ def test_every_public_folder_renders_as_a_tab(tmp_path: Path) -> None:
     assert missing is not None
     assert missing.group(1).rstrip(".").split(", ") == ["Python", "Rust", "Java", "Elixir",
                                                         "Crystal"]
+
+
+def test_a_missing_language_can_say_why(tmp_path: Path) -> None:
+    examples = _tree(tmp_path)
+    result = build_site(tmp_path, examples, extra="\n      allow_stale: true")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/messaging/hello/index.html").read_text()
+    why = page[page.index('<ul class="nbe-missing-why">'):]
+    why = why[:why.index("</ul>")]
+    assert ('<li><strong>Rust</strong>: async-nats has no <strong>such</strong> API; see '
+            '<a href="https://docs.nats.io/" rel="noopener noreferrer">the docs</a>.</li>') in why
+    # The reason is Markdown from the tree: sanitised like every other.
+    assert "<script>" not in why and "javascript:" not in why
+    assert "<li><strong>Java</strong>: Nothing" in why
