@@ -2,7 +2,10 @@ module examples
 
 go 1.26.0
 
-require github.com/nats-io/nats.go v1.55.0
+require (
+	github.com/nats-io/nats.go v1.55.0
+	google.golang.org/protobuf v1.36.12
+)
 
 require (
 	github.com/klauspost/compress v1.20.0 // indirect
