@@ -1,40 +1,45 @@
 """Run one typed command in a recorded terminal session.
 
-asciinema (pinned 2.x) captures the pseudo-terminal; asciinema-automation
-types the command. Its known defects in 0.2.2 are guarded here:
+The recorder drives the pseudo-terminal itself: it starts an interactive
+bash in a new pty, waits for its prompt, types the command with a human
+rhythm, and keeps every chunk the terminal prints with its time, as an
+asciicast v2 session. One process (bash) is started instead of the three
+interpreters asciinema and asciinema-automation cost, and none of their
+defects (silent empty recordings, hangs past their own timeout, typing
+before the shell is ready) has to be guarded.
 
-- it exits 0 without recording when the output file exists or its path has
-  a space: we record into a fresh temporary folder whose path we check, and
-  treat a missing or marker-less cast as a failure;
-- it hangs until its own timeout when an expectation never matches: a
-  watchdog enforces our time limit and ends every process of the run;
-- it may type before the shell is ready: its script first waits for the
-  end-of-prompt marker;
-- it passes no environment of its own: it runs with the environment the
-  program needs and asciinema hands that down to the shell;
-- it never reports the program's exit status: the shell prints it in an
-  OSC 133 "command finished" marker, read back from the cast.
+The shell marks its prompt and the command's output with OSC 133
+semantic-prompt sequences (invisible in a player): A prompt start, B prompt
+end, C output start, D;<status> command finished. The D marker carries a
+secret of this run that the program never sees, so a program printing a
+marker of its own can neither end the session early nor fake its status.
 """
 
 from __future__ import annotations
 
+import codecs
+import fcntl
+import os
+import random
+import re
 import secrets
+import select
 import shlex
 import shutil
-import subprocess
-import sys
+import signal
+import struct
 import tempfile
-import threading
+import termios
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cast as castmod
 from . import procs
 
 WIDTH, HEIGHT = 100, 30
-OUTPUT_CAP = 2_000_000  # bytes of cast; a program printing more is stopped
-STARTUP_ALLOWANCE = 20.0  # seconds for asciinema, the shell and the typing
+OUTPUT_CAP = 2_000_000  # bytes of output; a program printing more is stopped
+STARTUP_ALLOWANCE = 20.0  # seconds for the shell to start and the typing
 
 _RCFILE = r"""
 unset HISTFILE
@@ -44,13 +49,8 @@ PROMPT_COMMAND='printf "\e]133;D;%s;{secret}\a" "$?"'
 cd {cwd}
 """
 
-# The end-of-command marker carries a secret of this run, which the program
-# never sees: a program that prints a marker of its own cannot end the
-# session early or fake its exit status.
-_SCRIPT = r"""#$ expect \x1b\]133;B
-{command}
-#$ expect \x1b\]133;D;[0-9]*;{secret}
-"""
+_PROMPT_END = castmod.OSC + "B" + castmod.BEL
+_OUTPUT_START = castmod.OSC + "C" + castmod.BEL
 
 
 @dataclass(frozen=True)
@@ -61,101 +61,172 @@ class Capture:
     timed_out: bool
     flooded: bool
     duration: float  # seconds from the start of the command to its end
-    log: str  # what asciinema-automation itself printed
+    log: str  # what the session printed, when it did not get as far as the command
 
 
-def _no_space(path: Path) -> Path:
-    if any(ch.isspace() for ch in str(path)):
-        raise OSError(f"temporary folder {path} has a space in its path; "
-                      "asciinema-automation cannot record there; set TMPDIR to another folder")
-    return path
+@dataclass
+class _Session:
+    """What the read loop knows about the session so far."""
 
+    command: str
+    secret: str
+    typing_delay: float
+    events: list[tuple[float, str, str]] = field(default_factory=list)
+    stream: str = ""
+    size: int = 0
+    typed: bool = False  # the command was handed to the keyboard
+    to_type: str = ""  # what is left to type
+    next_key: float = 0.0
+    started: float | None = None  # monotonic time of the output-start marker
+    finished: bool = False  # the end marker and the next prompt were seen
+    timed_out: bool = False
+    flooded: bool = False
 
-class _Watchdog(threading.Thread):
-    """Follows the cast as asciinema writes it; stops the program at its time
-    limit or when it floods the terminal."""
+    def __post_init__(self) -> None:
+        self.done = re.compile(re.escape(castmod.OSC) + r"D;\d*;" + re.escape(self.secret)
+                               + re.escape(castmod.BEL))
 
-    def __init__(self, cast_path: Path, run_id: str, limit: float) -> None:
-        super().__init__(daemon=True)
-        self.cast_path, self.run_id, self.limit = cast_path, run_id, limit
-        self.timed_out = self.flooded = False
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        started: float | None = None
-        while not self.done.wait(0.05):
-            try:
-                size = self.cast_path.stat().st_size
-                if started is None and "133;C" in self.cast_path.read_text(errors="replace"):
-                    started = time.monotonic()
-            except OSError:
-                continue
-            if size > OUTPUT_CAP:
-                self.flooded = True
-            elif started is not None and time.monotonic() - started > self.limit:
-                self.timed_out = True
-            if self.flooded or self.timed_out:
-                procs.kill_marked(procs.PROGRAM_MARKER, self.run_id, grace=0.5)
-                return
+    def keystroke_gap(self) -> float:
+        """A human rhythm: the delay between keys varies a little."""
+        return max(0.005, random.gauss(self.typing_delay, self.typing_delay / 3))
 
 
 def record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limit: float,
            typing_delay: int = 35) -> Capture:
     """Type `command` (a list of words, quoted here) at a prompt in a fresh
-    terminal and record the session."""
-    tmp = _no_space(Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec"))))
+    terminal and record the session; stop the program at `limit` seconds."""
+    tmp = Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec")))
     try:
-        return _record(command, env, cwd, run_id, limit, typing_delay, tmp)
+        return _record(shlex.join(command), env, cwd, run_id, limit, typing_delay / 1000, tmp)
     finally:
         procs.kill_marked(procs.MARKER, run_id, grace=0.5)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limit: float,
-            typing_delay: int, tmp: Path) -> Capture:
-    rcfile, script, out = tmp / "rc", tmp / "script", tmp / "session.cast"
+def _spawn(rcfile: Path, env: dict[str, str], cwd: Path) -> tuple[int, int]:
+    """bash in a new pty of WIDTH x HEIGHT, as its controlling terminal."""
+    bash = shutil.which("bash", path=env.get("PATH")) or "/bin/bash"
+    argv = [bash, "--noprofile", "--rcfile", str(rcfile), "-i"]
+    pid, master = os.forkpty()
+    if pid == 0:  # the child: only system calls until exec
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", HEIGHT, WIDTH, 0, 0))
+            os.chdir(cwd)
+            os.execve(bash, argv, env)
+        finally:
+            os._exit(127)
+    return pid, master
+
+
+def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: float,
+            typing_delay: float, tmp: Path) -> Capture:
     secret = secrets.token_hex(8)
+    rcfile = tmp / "rc"
     rcfile.write_text(_RCFILE.format(cwd=shlex.quote(str(cwd)), secret=secret))
-    script.write_text(_SCRIPT.format(command=shlex.join(command), secret=secret))
-    shell = f"bash --noprofile --rcfile {rcfile} -i"
-    argv = [sys.executable, "-m", "asciinema_automation", str(script), str(out),
-            "-aa", f"--cols {WIDTH} --rows {HEIGHT} -c '{shell}'",
-            "-dt", str(typing_delay), "-sd", str(typing_delay // 3), "-wt", "20",
-            "-t", str(int(limit + STARTUP_ALLOWANCE))]
     run_env = {**procs.with_project_bin(env), procs.MARKER: run_id,
-               procs.OWNER: procs.owner_id(), "ASCIINEMA_CONFIG_HOME": str(tmp),
-               "TERM": "xterm-256color", "SHELL": "/bin/bash",
+               procs.OWNER: procs.owner_id(), "TERM": "xterm-256color", "SHELL": "/bin/bash",
                "COLUMNS": str(WIDTH), "LINES": str(HEIGHT)}
-    watchdog = _Watchdog(out, run_id, limit)
-    watchdog.start()
-    proc = subprocess.Popen(argv, env=run_env, cwd=tmp, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    session = _Session(command, secret, typing_delay)
+    t0 = time.monotonic()
+    pid, master = _spawn(rcfile, run_env, tmp)
     try:
-        log, _ = proc.communicate(timeout=limit + STARTUP_ALLOWANCE + 10)
-    except subprocess.TimeoutExpired:
-        procs.kill_marked(procs.MARKER, run_id, grace=0.5)
-        log, _ = proc.communicate()
+        _loop(session, master, t0, limit, run_id)
     finally:
-        watchdog.done.set()
-        watchdog.join()
-    text = log.decode("utf-8", "replace")
-    recorded = castmod.read(out) if out.is_file() and out.stat().st_size else None
-    if recorded is None:
-        return Capture(None, "", None, watchdog.timed_out, watchdog.flooded, 0.0, text)
+        os.close(master)
+        _end(pid)
+    recorded = castmod.Cast(_header(), session.events)
     sess = castmod.session(recorded, secret)
+    if sess.started is None:
+        log = castmod.plain(recorded.output())[-2000:]
+        return Capture(None, "", None, session.timed_out, session.flooded, 0.0, log)
     end = recorded.events[sess.end_index - 1][0] if sess.end_index else 0.0
-    duration = max(0.0, end - (sess.started or 0.0))
     return Capture(_clean(recorded, sess.end_index, secret), castmod.text_of(sess.output),
-                   sess.exit_status, watchdog.timed_out, watchdog.flooded, duration, text)
+                   sess.exit_status, session.timed_out, session.flooded,
+                   max(0.0, end - sess.started), "")
+
+
+def _loop(session: _Session, master: int, t0: float, limit: float, run_id: str) -> None:
+    """Read the terminal until the command has finished and the next prompt
+    is drawn (or the shell is gone), typing the command when the first
+    prompt is ready, and stopping the program at its limit."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    give_up = t0 + limit + STARTUP_ALLOWANCE + 10
+    stopped = False
+    while not session.finished:
+        now = time.monotonic()
+        if now > give_up:
+            break
+        if session.to_type and now >= session.next_key:
+            os.write(master, session.to_type[0].encode())
+            session.to_type = session.to_type[1:]
+            session.next_key = now + (session.keystroke_gap() if session.to_type[1:] else 0.2)
+        wait = max(0.0, min(session.next_key - now, 0.05)) if session.to_type else 0.05
+        readable, _, _ = select.select([master], [], [], wait)
+        if readable:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the shell is gone
+                break
+            if not data:
+                break
+            _take(session, decoder.decode(data), time.monotonic() - t0, len(data))
+        if session.started is not None and not stopped:
+            session.timed_out = time.monotonic() - session.started > limit
+            if session.timed_out or session.flooded:
+                # Only the program goes; the shell then prints its end marker.
+                procs.kill_marked(procs.PROGRAM_MARKER, run_id, grace=0.5)
+                stopped = True
+
+
+def _take(session: _Session, text: str, at: float, size: int) -> None:
+    if not text:
+        return
+    session.events.append((at, "o", text))
+    before = len(session.stream)
+    session.stream += text
+    session.size += size
+    if session.size > OUTPUT_CAP:
+        session.flooded = True
+    look_from = max(0, before - 64)  # a marker may straddle two reads
+    if not session.typed:
+        if _PROMPT_END in session.stream[look_from:]:
+            session.typed = True
+            session.to_type = session.command + "\r"
+            session.next_key = time.monotonic() + 0.3
+        return
+    if session.started is None and _OUTPUT_START in session.stream[look_from:]:
+        session.started = time.monotonic()
+    if session.started is not None:
+        done = session.done.search(session.stream, max(0, before - 64 - len(session.secret)))
+        if done and _PROMPT_END in session.stream[done.end():]:
+            session.finished = True
+
+
+def _end(pid: int) -> None:
+    """The shell has done its part: end it and reap it."""
+    for sig in (signal.SIGHUP, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if done:
+                return
+            time.sleep(0.01)
+
+
+def _header() -> dict[str, object]:
+    return {"version": 2, "width": WIDTH, "height": HEIGHT, "timestamp": int(time.time()),
+            "env": {"SHELL": "/bin/bash", "TERM": "xterm-256color"}}
 
 
 def _clean(recorded: castmod.Cast, end_index: int, secret: str) -> castmod.Cast:
     """The cast as published: up to the final prompt, without the run's
-    secret, and a header that says nothing about the machine it was made on
-    (no command, paths or names)."""
-    header = {"version": 2, "width": recorded.width, "height": recorded.height,
-              "timestamp": int(recorded.header.get("timestamp", time.time())),
-              "env": {"SHELL": "/bin/bash", "TERM": "xterm-256color"}}
+    secret, and a header that says nothing about the machine it was made on."""
     events = [(t, k, d.replace(";" + secret, "")) for t, k, d in recorded.events[:end_index]]
-    return castmod.Cast(header=header, events=events)
+    return castmod.Cast(header=recorded.header, events=events)
