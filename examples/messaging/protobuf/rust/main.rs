@@ -63,7 +63,10 @@ struct Payment {
 
 // A one-line summary of an order (`{:?}` puts the string in quotes).
 fn describe(order: &Order) -> String {
-    format!("id={} item={:?} quantity={}", order.id, order.item, order.quantity)
+    format!(
+        "id={} item={:?} quantity={}",
+        order.id, order.item, order.quantity
+    )
 }
 
 // prost keeps no unknown fields: decoding skips the tags the struct does
@@ -106,7 +109,8 @@ async fn main() -> Result<(), async_nats::Error> {
         quantity: 2,
     };
     let payload = order.encode_to_vec();
-    let as_json = serde_json::to_vec(&serde_json::json!({"id": 1, "item": "coffee", "quantity": 2}))?;
+    let as_json =
+        serde_json::to_vec(&serde_json::json!({"id": 1, "item": "coffee", "quantity": 2}))?;
     let size = payload.len();
     client.publish("orders.new", payload.into()).await?;
     println!(
@@ -126,7 +130,9 @@ async fn main() -> Result<(), async_nats::Error> {
     // Bytes that are not well-formed protobuf give a `DecodeError`, which a
     // subscriber should match on rather than pass up with `?` and let one
     // bad message stop it. Plain text usually fails this way.
-    client.publish("orders.new", "two coffees, please".into()).await?;
+    client
+        .publish("orders.new", "two coffees, please".into())
+        .await?;
     println!("published two coffees, please");
     let msg = next(&mut sub).await?;
     match Order::decode(&msg.payload[..]) {
@@ -145,7 +151,9 @@ async fn main() -> Result<(), async_nats::Error> {
         amount_cents: 4200,
         currency: "EUR".into(),
     };
-    client.publish("orders.new", payment.encode_to_vec().into()).await?;
+    client
+        .publish("orders.new", payment.encode_to_vec().into())
+        .await?;
     println!("published a Payment on orders.new by mistake");
     let msg = next(&mut sub).await?;
     let nonsense = Order::decode(&msg.payload[..])?;
@@ -164,7 +172,9 @@ async fn main() -> Result<(), async_nats::Error> {
         quantity: 1,
         gift_note: "happy birthday".into(),
     };
-    client.publish("orders.new", newer.encode_to_vec().into()).await?;
+    client
+        .publish("orders.new", newer.encode_to_vec().into())
+        .await?;
     println!("published Order from the newer schema, with a gift_note");
     let msg = next(&mut sub).await?;
     let received = Order::decode(&msg.payload[..])?;
