@@ -1,0 +1,85 @@
+"""Every C example of the real tree runs once under valgrind, against the
+servers of its topology: a definite or indirect leak, or any memory error,
+fails it, naming the example and showing valgrind's summary. The C programs
+promise to destroy every object they create and to end with nats_Close();
+this is where that promise is checked."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from recorder import loader, procs, runners, servers
+from recorder.model import Example, Implementation
+
+from conftest import ROOT
+
+TREE, _ = loader.load(ROOT / "examples")
+C_IMPLEMENTATIONS = [(example, impl) for example, impl in TREE.implementations()
+                     if impl.language.folder == "c"]
+VALGRIND = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=1"]
+# Valgrind runs a program many times slower; most of these wait on the
+# network, so a few times the recording's limit is plenty.
+SLOWDOWN = 4
+
+
+def _need_c_and_valgrind() -> None:
+    """Skip where the C toolchain or valgrind is missing, except in CI."""
+    runner = runners.get("c")
+    assert runner is not None
+    why = runner.unavailable(ROOT / "examples")
+    if why is None and shutil.which("valgrind") is None:
+        why = "valgrind is not installed (apt-get install valgrind)"
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the C examples under valgrind: {why}")
+        pytest.skip(why)
+
+
+def _summary(stderr: str) -> str:
+    """Valgrind's own verdict: its error and leak summaries, plus the first
+    reports of what went wrong (each line starts with ==pid==)."""
+    lines = [line for line in stderr.splitlines() if re.match(r"==\d+==", line)]
+    wanted = [line for line in lines
+              if re.search(r"SUMMARY|definitely lost|indirectly lost|possibly lost|"
+                           r"still reachable|Invalid|uninitialised|Mismatched", line)]
+    return "\n".join(wanted[-40:]) or "\n".join(lines[-40:])
+
+
+def test_there_are_c_examples() -> None:
+    assert C_IMPLEMENTATIONS, "the tree has no c/ implementation to check"
+
+
+@pytest.mark.parametrize(("example", "impl"), C_IMPLEMENTATIONS,
+                         ids=[impl.id for _, impl in C_IMPLEMENTATIONS])
+def test_c_example_is_clean_under_valgrind(example: Example, impl: Implementation) -> None:
+    _need_c_and_valgrind()
+    runner = runners.get("c")
+    assert runner is not None
+    try:
+        built = runner.build(impl, ROOT / "examples")
+    except runners.BuildFailed as err:
+        pytest.fail(f"{impl.id} does not build: {err}")
+    with servers.start(example.topology, procs.new_run_id(), example.path) as started:
+        env = {**os.environ, **started.env, **built.env}
+        try:
+            done = subprocess.run([*VALGRIND, *built.argv], cwd=impl.path, env=env,
+                                  capture_output=True, text=True,
+                                  timeout=example.timeout * SLOWDOWN)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{impl.id} did not finish under valgrind within "
+                        f"{example.timeout * SLOWDOWN:.0f} s")
+    if done.returncode != 0:
+        program = done.stdout.splitlines() + [line for line in done.stderr.splitlines()
+                                              if not re.match(r"==\d+==", line)]
+        output = "\n".join(program[-15:])
+        pytest.fail(f"{impl.id}: valgrind exited with {done.returncode} (a leak, a memory "
+                    f"error, or the program failed)\n--- valgrind ---\n{_summary(done.stderr)}"
+                    f"\n--- the program's own output (end) ---\n{output}")
+    assert re.search(r"ERROR SUMMARY: 0 errors", done.stderr), (
+        f"{impl.id}: no clean valgrind summary\n{_summary(done.stderr)}")
