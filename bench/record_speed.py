@@ -3,7 +3,7 @@
     .venv/bin/python bench/record_speed.py [--examples N] [--noop N]
 
 Prints:
-- overhead: recording an example (servers, pty, asciinema; typing excluded)
+- overhead: recording an example (servers, pty, shell, `nbe run`; typing excluded)
   against running the same example bare (its server started, `python
   main.py`), as a ratio of medians;
 - no-op: `nbe record` over N fresh recordings (nothing to do), wall time;
@@ -64,13 +64,14 @@ OVERHEAD_EXAMPLES = ("messaging/request-reply", "messaging/pub-sub", "kv/intro",
 
 def overhead(rounds: int) -> None:
     """For each example: bare = its servers started + `python main.py`;
-    recorded = record_one minus the typing. Ratio of the summed medians."""
+    recorded = record_one minus the typing. Ratio of the summed medians, and
+    the fixed cost per recording (their difference)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "examples"
         shutil.copytree(ROOT / "examples", root, ignore=shutil.ignore_patterns("output.*"))
         tree, _ = loader.load(root)
         chosen = [(e, i) for e, i in tree.implementations()
-                  if e.id in OVERHEAD_EXAMPLES]
+                  if e.id in OVERHEAD_EXAMPLES and i.language.folder == "python"]
         bare_total = recorded_total = 0.0
         for example, impl in chosen:
             bare, recorded = [], []
@@ -91,7 +92,8 @@ def overhead(rounds: int) -> None:
                   f"{r * 1000:.0f} ms, ratio {r / b:.2f}x")
     print(f"overhead ({len(chosen)} examples, {rounds} rounds each, interleaved): bare "
           f"{bare_total:.2f} s, recorded without typing {recorded_total:.2f} s, "
-          f"ratio {recorded_total / bare_total:.2f}x")
+          f"ratio {recorded_total / bare_total:.2f}x; fixed cost per recording "
+          f"{(recorded_total - bare_total) / max(1, len(chosen)):.2f} s")
 
 
 def noop(count: int) -> None:
@@ -146,12 +148,15 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=6, help="recordings for --jobs")
     parser.add_argument("--noop", type=int, default=100, help="recordings for the no-op")
     parser.add_argument("--rounds", type=int, default=5, help="rounds for the overhead")
+    parser.add_argument("--only", choices=["overhead", "noop", "parallel", "interrupt"],
+                        action="append", help="run only these parts (repeatable)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; nats-server {servers.version()}")
-    overhead(args.rounds)
-    noop(args.noop)
-    parallel(args.examples)
-    interrupt()
+    parts = {"overhead": lambda: overhead(args.rounds), "noop": lambda: noop(args.noop),
+             "parallel": lambda: parallel(args.examples), "interrupt": interrupt}
+    for name, part in parts.items():
+        if not args.only or name in args.only:
+            part()
 
 
 if __name__ == "__main__":

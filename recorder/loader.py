@@ -55,7 +55,9 @@ class _Scan:
     holds it (root, a category, an example or a language folder). Keyed by
     str: the walk touches every file, and pathlib would double its time."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, only: tuple[str, ...] = ()) -> None:
+        """only: the names of the category and example to walk into (for one
+        example); every folder is walked without it."""
         self.root = root
         self.subdirs: dict[str, list[str]] = {}
         self.entries: dict[str, set[str]] = {}
@@ -76,6 +78,8 @@ class _Scan:
                     self.by_holder.setdefault(holder, []).append((Path(entry.path), target))
                 elif entry.is_dir():
                     subdirs.append(entry.name)
+                    if depth < len(only) and entry.name != only[depth]:
+                        continue
                     if is_unit and depth < _UNIT_DEPTH and not _hidden(entry.name):
                         folders.append((entry.path, entry.path, True, depth + 1))
                     else:
@@ -267,3 +271,21 @@ def load(root: Path, reserved: Collection[str] = ()) -> tuple[Tree, list[TreeErr
         if cat is not None:
             categories.append(cat)
     return Tree(root=root, categories=tuple(categories)), problems
+
+
+def load_example(root: Path, category: str, name: str) -> tuple[Example | None, list[TreeError]]:
+    """One example with the same checks as load, walking only its own
+    folders (what `nbe run` needs, at a fraction of the cost); None when
+    it is not there or does not load (load() then says why, in full)."""
+    problems: list[TreeError] = []
+    root = root.resolve()
+    scan = _Scan(root, only=(category, name))
+    ignored: list[TreeError] = []  # the names of other folders are not this run's business
+    if category not in _named(scan, root, "category", ignored, RESERVED):
+        return None, problems
+    cat_path = root / category
+    refused, drop = scan.problems(cat_path)
+    problems += refused
+    if drop or name not in _named(scan, cat_path, "example", ignored):
+        return None, problems
+    return _example(cat_path / name, category, scan, problems), problems

@@ -18,8 +18,22 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
+else:
+    class _Lazy:
+        """psutil, imported on first use: the recorded `nbe run` never needs
+        it, and it costs more to import than the rest of that command."""
+
+        def __getattr__(self, name: str) -> Any:
+            import psutil as module
+
+            globals()["psutil"] = module
+            return getattr(module, name)
+
+    psutil = _Lazy()
 
 MARKER = "NBE_RUN"
 PROGRAM_MARKER = "NBE_PROGRAM"

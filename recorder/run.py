@@ -9,7 +9,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from . import procs, runners, servers
+from . import procs, runners
 from .errors import RecorderError
 from .model import Example, Implementation
 from .runners import BuildFailed, Built
@@ -25,7 +25,10 @@ def program_env(base: dict[str, str], run_id: str, built: Built | None = None) -
         if built.path_prepend:
             env["PATH"] = os.pathsep.join([*built.path_prepend, env.get("PATH", os.defpath)])
     env[procs.PROGRAM_MARKER] = run_id
-    env[procs.OWNER] = procs.owner_id()
+    if procs.MARKER not in env or procs.OWNER not in env:
+        env[procs.OWNER] = procs.owner_id()
+    # else: started by an nbe (the recorded `nbe run`), whose owner id the
+    # program keeps: if that nbe is killed, the next one ends the program.
     env.setdefault(procs.MARKER, run_id)
     return env
 
@@ -46,7 +49,8 @@ def status_of(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
-def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id: str) -> int:
+def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id: str,
+                nested: bool = False) -> int:
     """Run the program with the terminal's stdout and stderr; stdin is empty,
     so a program that waits for input gets end-of-file instead of hanging."""
     proc = subprocess.Popen(built.argv, cwd=impl.path, stdin=subprocess.DEVNULL,
@@ -61,8 +65,10 @@ def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id:
             pass
         return 130
     finally:
-        # Children that outlive the program (daemons, forgotten workers) go too.
-        procs.kill_marked(procs.PROGRAM_MARKER, run_id, grace=0.5)
+        # Children that outlive the program (daemons, forgotten workers) go
+        # too; inside a recording, the recorder ends them with everything else.
+        if not nested:
+            procs.kill_marked(procs.PROGRAM_MARKER, run_id, grace=0.5)
         if proc.poll() is None:  # it cleared its environment, so its marker did not find it
             procs.terminate(procs.processes([proc.pid]), grace=0)
             proc.poll()
@@ -81,7 +87,10 @@ def run_live(example: Example, impl: Implementation, root: Path) -> int:
     env = dict(os.environ)
     with ExitStack() as stack:
         if "NATS_URL" not in env:
+            from . import servers
+
             started = stack.enter_context(servers.start(example.topology, run_id, example.path))
             env.update(started.env)
-        return run_program(impl, built, procs.with_project_bin(env), run_id)
+        return run_program(impl, built, procs.with_project_bin(env), run_id,
+                           nested=procs.MARKER in os.environ)
     raise AssertionError("unreachable")

@@ -17,31 +17,40 @@ Adding a language is a row in `languages.LANGUAGES` and a runner here.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 from ..languages import Language
 from .base import BuildFailed, Built, Runner
-from .compiled import CRunner, GoRunner, RustRunner
-from .jvm import JavaRunner
-from .scripted import CliRunner, NodeRunner, PythonRunner, ShellRunner
 
-RUNNERS: dict[str, Runner] = {
-    runner.folder: runner
-    for runner in (PythonRunner(), CliRunner(), ShellRunner(), GoRunner(), NodeRunner(),
-                   RustRunner(), JavaRunner(), CRunner())
+# language folder -> (module, class) of its runner; a runner's module is
+# imported when it is first needed (`nbe run` needs one).
+TABLE: dict[str, tuple[str, str]] = {
+    "python": ("scripted", "PythonRunner"),
+    "cli": ("scripted", "CliRunner"),
+    "shell": ("scripted", "ShellRunner"),
+    "node": ("scripted", "NodeRunner"),
+    "go": ("compiled", "GoRunner"),
+    "rust": ("compiled", "RustRunner"),
+    "c": ("compiled", "CRunner"),
+    "java": ("jvm", "JavaRunner"),
 }
+_made: dict[str, Runner] = {}
 
-__all__ = ["Built", "BuildFailed", "Runner", "RUNNERS", "get", "why_not"]
+__all__ = ["Built", "BuildFailed", "Runner", "TABLE", "get", "why_not"]
 
 
 def get(folder: str) -> Runner | None:
-    return RUNNERS.get(folder)
+    if folder not in _made and folder in TABLE:
+        module, name = TABLE[folder]
+        _made[folder] = getattr(importlib.import_module(f"{__name__}.{module}"), name)()
+    return _made.get(folder)
 
 
-def why_not(language: Language, root: object, thorough: bool = True) -> str | None:
+def why_not(language: Language, root: Path, thorough: bool = True) -> str | None:
     """Why the recorder cannot run this language here, or None when it can."""
-    from pathlib import Path
-
-    runner = RUNNERS.get(language.folder)
+    runner = get(language.folder)
     if runner is None:
         return (f"the recorder does not run {language.folder}/ ({language.label}) examples: "
                 "they are rendered, never run")
-    return runner.unavailable(Path(str(root)), thorough)
+    return runner.unavailable(root, thorough)
