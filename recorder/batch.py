@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -33,6 +33,7 @@ class Plan:
     to_record: list[tuple[Example, Implementation, str]]  # (…, why: state and detail)
     fresh: list[str]
     skipped: list[tuple[str, str]]  # (id, why)
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # id -> what changed
 
 
 def in_shard(impl_id: str, shard: tuple[int, int] | None) -> bool:
@@ -67,6 +68,7 @@ def plan(chosen: list[tuple[Example, Implementation]], force: bool,
     to_record: list[tuple[Example, Implementation, str]] = []
     fresh: list[str] = []
     skipped: list[tuple[str, str]] = []
+    reasons: dict[str, list[str]] = {}
     for example, impl in chosen:
         if not in_shard(impl.id, shard):
             continue
@@ -80,7 +82,8 @@ def plan(chosen: list[tuple[Example, Implementation]], force: bool,
             continue
         why = state.state.value + (f": {state.detail}" if state.detail else "")
         to_record.append((example, impl, "forced" if state.state is State.FRESH else why))
-    return Plan(to_record, fresh, skipped)
+        reasons[impl.id] = fingerprint.reasons(example, impl, state) or ["forced (--force)"]
+    return Plan(to_record, fresh, skipped, reasons)
 
 
 class _Jobs:

@@ -165,11 +165,17 @@ def run(ctx: click.Context, target: str) -> None:
               "to split the work across CI machines.")
 @click.option("--keep-going/--fail-fast", default=None,
               help="Record the rest after a failure (the default when no PATTERN is given).")
+@click.option("--dry-run", is_flag=True,
+              help="Say what would be recorded and why, input by input; record nothing.")
+@click.option("--summary", "summary_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Append a Markdown summary (recorded, failed, output diffs) to FILE, "
+                   "e.g. $GITHUB_STEP_SUMMARY.")
 @click.option("-l", "--language", "languages", multiple=True, metavar="FOLDER",
               help="Only this language folder (go, python, ...); repeat for more.")
 @click.pass_context
 def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int,
-           shard: str | None, keep_going: bool | None, languages: tuple[str, ...]) -> None:
+           shard: str | None, keep_going: bool | None, dry_run: bool, summary_file: str | None,
+           languages: tuple[str, ...]) -> None:
     """Record what is missing or stale (or everything selected, with --force).
 
     PATTERNS select by id, glob or folder; none means the whole tree. A run
@@ -183,16 +189,21 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
       nbe record messaging/request-reply/python
       nbe record --force --jobs 2 'jetstream/*/python'
       nbe record --shard 2/4
+      nbe record --dry-run --language go
     """
     from . import batch
-    from .report import Reporter
+    from .report import Reporter, dry_run_lines
 
     tree = _load(ctx)
     chosen = select(tree, patterns, languages)
-    if (patterns or languages) and not chosen:
-        raise RecorderError(f"no example matches {' '.join(patterns) or '*'!r}"
+    if patterns and not chosen:
+        raise RecorderError(f"no example matches {' '.join(patterns)!r}"
                             + (f" in {', '.join(languages)}" if languages else ""))
     todo = batch.plan(chosen, force, batch.parse_shard(shard) if shard else None)
+    if dry_run:
+        for line in dry_run_lines(todo):
+            click.echo(line)
+        return
     if keep_going is None:
         keep_going = not patterns
     with Reporter(todo) as reporter:
@@ -204,6 +215,9 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
             reporter.summary()
             raise
     reporter.summary()
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as out:
+            out.write(reporter.markdown())
     problems = ctx.obj["problems"]
     if problems:
         click.echo(f"{len(problems)} problem(s) in the examples tree (above) kept those "
@@ -214,17 +228,22 @@ def record(ctx: click.Context, patterns: tuple[str, ...], force: bool, jobs: int
 
 @cli.command()
 @click.argument("patterns", nargs=-1)
+@click.option("--diff", is_flag=True, help="Show what changed in each, input by input.")
 @click.option("-l", "--language", "languages", multiple=True, metavar="FOLDER",
               help="Only this language folder (go, python, ...); repeat for more.")
 @click.pass_context
-def check(ctx: click.Context, patterns: tuple[str, ...], languages: tuple[str, ...]) -> None:
+def check(ctx: click.Context, patterns: tuple[str, ...], diff: bool,
+          languages: tuple[str, ...]) -> None:
     """Say which recordings are missing, stale or failed; runs nothing.
 
-    Exits 1 if any is, so CI can refuse to publish a stale site.
+    Exits 1 if any is, so CI can refuse to publish a stale site. With
+    --diff, each is followed by what changed, input by input (program,
+    meta, topology, client, server, recorder).
 
     \b
-    Example:
+    Examples:
       nbe check
+      nbe check --diff --language go
     """
     from . import fingerprint
 
@@ -235,6 +254,9 @@ def check(ctx: click.Context, patterns: tuple[str, ...], languages: tuple[str, .
         if state.state.value != "fresh":
             bad += 1
             click.echo(f"{state.state.value:8} {impl.id}: {state.detail}")
+            if diff:
+                for line in fingerprint.reasons(example, impl, state):
+                    click.echo(f"         {line}")
     if bad:
         click.echo(f"{bad} problem(s): fix the files named above, then 'nbe record'", err=True)
         ctx.exit(1)

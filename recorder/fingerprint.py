@@ -118,3 +118,35 @@ def changed_inputs(old: dict[str, str], new: dict[str, str]) -> list[str]:
             else:
                 changed.append(name)
     return changed or ["the fingerprint"]
+
+
+_KINDS = (("file ", "program"), ("meta.yaml", "meta"), ("config ", "topology"),
+          ("topology", "topology"), ("client ", "client"), ("nats-server", "server"),
+          ("format", "recorder"))
+
+
+def reasons(example: Example, impl: Implementation, state: Status) -> list[str]:
+    """Why a recording would be made again, one line per input that changed,
+    named by kind: program, meta, topology, client, server, recorder."""
+    if state.state is State.FRESH:
+        return []
+    if state.state is not State.STALE or state.record is None \
+            or not state.detail.startswith("changed: "):
+        return [f"{state.state.value}: {state.detail}" if state.detail else state.state.value]
+    old, new = state.record.inputs, inputs(example, impl)
+    lines = []
+    for name in sorted(set(old) | set(new)):
+        if old.get(name) == new.get(name):
+            continue
+        kind = next(label for prefix, label in (*_KINDS, ("", "input"))
+                    if name.startswith(prefix))
+        what = name.removeprefix("file ").removeprefix("client ").removeprefix("config ")
+        if name not in old:
+            lines.append(f"{kind}: {what} (new)")
+        elif name not in new:
+            lines.append(f"{kind}: {what} (removed)")
+        elif kind in ("client", "server", "recorder") or name == "topology":
+            lines.append(f"{kind}: {what} {old[name]} -> {new[name]}")
+        else:
+            lines.append(f"{kind}: {what} changed")
+    return lines or ["stale: the fingerprint differs"]

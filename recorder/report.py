@@ -78,6 +78,31 @@ class Reporter:
             if self.progress and self.task is not None:
                 self.progress.advance(self.task)
 
+    def markdown(self) -> str:
+        """The run as Markdown, for a CI job's summary page."""
+        recorded = [r for r in self.results if r.ok]
+        failed = [r for r in self.results if not r.ok and r.reason != "cancelled"]
+        out = ["## nbe record", "",
+               f"{len(recorded)} recorded ({sum(1 for r in recorded if r.diff)} with changed "
+               f"output), {len(failed)} failed, {len(self.plan.fresh)} fresh, "
+               f"{len(self.plan.skipped)} skipped", ""]
+        for result in recorded:
+            out.append(f"- recorded `{result.impl_id}` in {result.duration:.1f} s"
+                       + (": its output changed" if result.diff else ""))
+        for result in failed:
+            out.append(f"- **failed** `{result.impl_id}`: {result.reason}")
+        for impl_id, why in self.plan.skipped:
+            out.append(f"- skipped `{impl_id}`: {why}")
+        out.append("")
+        for result in recorded:
+            if result.diff:
+                out += [f"<details><summary>{result.impl_id}: output diff</summary>", "",
+                        _fence(result.diff, "diff"), "</details>", ""]
+        for result in failed:
+            out += [f"<details><summary>{result.impl_id}: {result.reason}</summary>", "",
+                    _fence(result.tail or "(no output)"), "</details>", ""]
+        return "\n".join(out) + "\n"
+
     def summary(self) -> None:
         for impl_id, why in self.plan.skipped:
             self.err.print(f"skipped   {impl_id}: {why}", markup=False)
@@ -103,7 +128,26 @@ class Reporter:
         self.err.print(table)
 
 
+def _fence(text: str, lang: str = "") -> str:
+    ticks = "`" * max(3, max((len(r) for r in text.split("\n") if set(r) == {"`"}),
+                             default=0) + 1)
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}\n"
+
+
 def _short(items: list[str], limit: int = 6) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f", and {len(items) - limit} more"
+
+
+def dry_run_lines(plan: Plan) -> list[str]:
+    """What `nbe record --dry-run` prints: what would be recorded and why."""
+    lines = []
+    for _, impl, _ in plan.to_record:
+        lines.append(f"would record {impl.id}")
+        lines += [f"    {reason}" for reason in plan.reasons.get(impl.id, [])]
+    for impl_id, why in plan.skipped:
+        lines.append(f"would skip   {impl_id}: {why}")
+    lines.append(f"{len(plan.to_record)} to record, {len(plan.fresh)} fresh, "
+                 f"{len(plan.skipped)} skipped")
+    return lines

@@ -80,6 +80,7 @@ def build_site(tmp: Path, examples: Path, extra: str = "",
         shutil.copytree(ROOT / "docs", docs)
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     config = config.replace("site_dir: site", f"site_dir: {tmp / 'site'}")
     player = ROOT / "node_modules/asciinema-player/dist/bundle"
     config = config.replace("examples_dir: examples", f"examples_dir: {examples}\n"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install what the recorder and the tests need from Debian's packages and
+# pip or npm cannot bring: chromium (browser tests) and libnats-dev (the C
+# examples). Nothing is done when they are there already. Needs root (or
+# sudo, as on GitHub's runners).
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || [ "${NBE_NO_CHROMIUM:-}" = 1 ] || need+=(chromium)
+[ -f /usr/include/nats/nats.h ] || need+=(libnats-dev)
+if [ "${#need[@]}" -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+echo "ci: installing Debian's ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" > /dev/null
