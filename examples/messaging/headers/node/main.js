@@ -76,6 +76,6 @@ const tags = msg.headers.values("Tags");
 console.log(`Tags has ${tags.length} values: ${tags.join(", ")}`);
 
 // Drain ends both subscriptions (and so the service's loop) and closes the
-// connection once everything in flight is handled.
+// connection once every message in flight has reached the client.
 await nc.drain();
 await service;

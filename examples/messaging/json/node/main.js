@@ -96,5 +96,5 @@ nc.publish("orders.new", payload);
 console.log(`published ${payload}`);
 await receive();
 
-// Drain so everything in flight is handled before the program exits.
+// Drain so that nothing still in flight is lost before the program exits.
 await nc.drain();

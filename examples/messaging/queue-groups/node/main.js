@@ -104,9 +104,11 @@ console.log(`jobs per worker vary from run to run, but add up to ${total}`);
 // every plain subscription.
 console.log(`monitor (no queue group) saw ${new Set(seen).size} jobs`);
 
-// Now two workers shut down. Draining a connection unsubscribes, lets the
-// worker finish what it already received, and closes the connection; the
-// server forgets the membership as soon as the unsubscribe arrives.
+// Now two workers shut down. Draining a connection unsubscribes, waits
+// until every message the server sent before that has arrived, and closes
+// the connection; the loop still gets the messages it had queued, then
+// ends. The server forgets the membership as soon as the unsubscribe
+// arrives.
 for (const name of ["worker-2", "worker-3"]) {
   await workers.get(name).drain();
   console.log(`${name} stopped`);

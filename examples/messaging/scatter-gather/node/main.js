@@ -93,9 +93,13 @@ console.log(`gathered the first ${quotes.length} quotes: ${firstTwo.join(", ")}`
 quotes = await scatterGather("quote.tea", { strategy: "timer", maxWait: 500 });
 console.log(`gathered ${quotes.length} tea quotes`);
 
-// Draining the shops' connection lets each loop finish the requests it has
-// already received, including `slow-brew`'s late answers, which nobody
-// receives anymore, and then ends the loops.
+// Draining the shops' connection ends their subscriptions once every
+// request the server sent them is in the client, then closes the
+// connection; it does not wait for the loops. `slow-brew`'s loop still
+// works through its two late requests afterwards, and its answers go
+// nowhere: `msg.respond` on a closed connection drops the reply without an
+// error (nobody is waiting for it anyway). Awaiting the loops lets the
+// program end only when they have.
 await client.drain();
 await shops.drain();
 await Promise.all(loops);
