@@ -22,7 +22,7 @@ import yaml
 from yaml.composer import Composer
 
 from .errors import TreeError
-from .model import Topology
+from .model import Step, Topology
 
 try:  # libyaml's parser, when PyYAML was built with it: several times faster.
     from yaml import CSafeLoader
@@ -63,6 +63,8 @@ EXAMPLE_KEYS = {
     "topology": f"one of {', '.join(TOPOLOGY_KINDS)}, or a mapping {{kind: ..., config: ...}}",
     "timeout": f"seconds, a positive number up to {MAX_TIMEOUT:g} (default 30)",
     "expect": "a list of regular expressions the output must match",
+    "steps": "a list of server events, e.g. [{when: '^waiting', do: restart, server: n1}] "
+             "(do: stop, start, restart or lame-duck)",
     "not_available": "a mapping of language folder to one sentence (Markdown) saying why the "
                      "example has no program in that language, e.g. {c: 'nats.c has no ...'}",
     "expect_by_language": "a mapping of language folder to a list of regular expressions "
@@ -223,10 +225,10 @@ def _topology(path: Path, value: Any) -> Topology:
         value = {"kind": value}
     if not isinstance(value, dict):
         raise TreeError(path, f"'topology' must be {form}, not {_shown(value)}")
-    unknown = set(value) - {"kind", "config", "size"}
+    unknown = set(value) - {"kind", "config", "size", "operator", "keys"}
     if unknown:
         raise TreeError(path, f"'topology' has unknown key {_shown(sorted(unknown, key=repr)[0])}; "
-                              "it takes kind, config and size")
+                              "it takes kind, config, size, operator and keys")
     kind = value.get("kind", "config" if "config" in value else "single")
     if not isinstance(kind, str) or kind not in TOPOLOGY_KINDS:
         raise TreeError(path, f"'topology' kind {_shown(kind)} is not one of "
@@ -245,7 +247,43 @@ def _topology(path: Path, value: Any) -> Topology:
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 7:
         raise TreeError(path, f"'topology' size must be a whole number from 1 to 7, "
                               f"not {_shown(size)}")
-    return Topology(kind=kind, config=config, size=size)
+    operator, keys = _minted(path, value, kind)
+    return Topology(kind=kind, config=config, size=size, operator=operator, keys=keys)
+
+
+_ACCOUNT = re.compile(r"^[A-Z][A-Z0-9_]{0,30}$")
+_USER = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+
+
+def _minted(path: Path, value: dict[str, Any],
+            kind: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """topology.operator ({ACCOUNT: [user, ...]}) and topology.keys ([name, ...])."""
+    operator, keys = value.get("operator"), value.get("keys")
+    if (operator is not None or keys is not None) and kind != "config":
+        raise TreeError(path, "'topology' operator and keys need kind config (the server "
+                              "config uses what they mint through placeholders)")
+    accounts: list[tuple[str, tuple[str, ...]]] = []
+    if operator is not None:
+        if not isinstance(operator, dict) or not operator:
+            raise TreeError(path, "'topology' operator must map account names to their users, "
+                                  "e.g. {APP: [alice, bob]}")
+        for account, users in operator.items():
+            if not isinstance(account, str) or not _ACCOUNT.match(account) or account == "SYS":
+                raise TreeError(path, f"'topology' operator account {_shown(account)} must be "
+                                      "upper-case letters, digits and _ (SYS is made for you)")
+            if not isinstance(users, list) or not all(isinstance(u, str) and _USER.match(u)
+                                                      for u in users):
+                raise TreeError(path, f"'topology' operator {account}: users must be a list of "
+                                      "lower-case names, e.g. [alice, bob]")
+            accounts.append((account, tuple(users)))
+    names: list[str] = []
+    if keys is not None:
+        if not isinstance(keys, list) or not all(isinstance(k, str) and _USER.match(k)
+                                                 for k in keys):
+            raise TreeError(path, "'topology' keys must be a list of lower-case names, "
+                                  "e.g. [issuer]")
+        names = list(keys)
+    return tuple(accounts), tuple(names)
 
 
 def _timeout(path: Path, value: Any) -> float:
@@ -290,6 +328,34 @@ def _per_language(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], 
 
 
 _REASON_LIMIT = 400
+_ACTIONS = ("stop", "start", "restart", "lame-duck")
+_SERVER = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+
+
+def _steps(path: Path, value: Any) -> tuple[Step, ...]:
+    if value is None:
+        return ()
+    form = EXAMPLE_KEYS["steps"]
+    if not isinstance(value, list) or len(value) > 10:
+        raise TreeError(path, f"'steps' must be {form}, at most 10")
+    found = []
+    for number, step in enumerate(value, start=1):
+        if not isinstance(step, dict) or set(step) - {"when", "do", "server"} \
+                or not {"when", "do"} <= set(step):
+            raise TreeError(path, f"'steps' item {number} must be a mapping with when, do "
+                                  "and (optionally) server")
+        when, do, server = step["when"], step["do"], step.get("server")
+        if not isinstance(when, str) or not when:
+            raise TreeError(path, f"'steps' item {number}: when must be a regular expression")
+        _patterns(path, [when])
+        if do not in _ACTIONS:
+            raise TreeError(path, f"'steps' item {number}: do must be one of "
+                                  f"{', '.join(_ACTIONS)}, not {_shown(do)}")
+        if server is not None and (not isinstance(server, str) or not _SERVER.match(server)):
+            raise TreeError(path, f"'steps' item {number}: server must name a server or a "
+                                  "cluster of the topology, e.g. n1 or west")
+        found.append(Step(when=when, do=do, server=server))
+    return tuple(found)
 
 
 def _reasons(path: Path, value: Any) -> tuple[tuple[str, str], ...]:
@@ -325,5 +391,6 @@ def example(path: Path) -> dict[str, Any]:
         "expect": lambda: _patterns(path, _names(path, data, "expect", EXAMPLE_KEYS)),
         "expect_by_language": lambda: _per_language(path, data.get("expect_by_language")),
         "not_available": lambda: _reasons(path, data.get("not_available")),
+        "steps": lambda: _steps(path, data.get("steps")),
     }
     return {key: read() for key, read in readers.items()}

@@ -53,6 +53,21 @@ class Topology:
     kind: str = "single"
     config: str | None = None
     size: int = 3
+    # Operator mode (config kind): account name -> its users, minted per run.
+    operator: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Account nkeys minted per run (config kind): {{key_<name>}}, NATS_SEED_<NAME>.
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """A server event during a run: when a line of the program's output
+    matches `when`, do `do` (stop, start, restart, lame-duck) to `server`
+    (a server or cluster name; None: every server)."""
+
+    when: str
+    do: str
+    server: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,7 @@ class Example:
     expect_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # language folder -> why the example has no program in it (Markdown).
     not_available: tuple[tuple[str, str], ...] = ()
+    steps: tuple[Step, ...] = ()
     implementations: tuple[Implementation, ...] = ()
 
     @property

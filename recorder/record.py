@@ -18,6 +18,7 @@ from .errors import RecorderError, ServerError
 from .model import Example, Implementation
 from .outputs import FailureNote, RecordFile, text_hash
 from .runners import BuildFailed
+from .steps import StepRunner
 
 TAIL_LINES = 12
 _TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^panic: |^Unhandled exception",
@@ -136,8 +137,11 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
             env.update(started.env)
             env["NBE_EXAMPLES"] = str(examples_root)
             env.pop("VIRTUAL_ENV_PROMPT", None)
+            events = StepRunner(example.steps, started) if example.steps else None
             capture = terminal.record(["nbe", "run", impl.id], env, examples_root.parent,
-                                      run_id, example.timeout, typing_delay)
+                                      run_id, example.timeout, typing_delay,
+                                      on_output=events.feed if events else None)
+            step_problems = events.finish() if events else []
             server_log = started.log_tail()
     except ServerError as err:
         if cancelled.is_set():
@@ -147,6 +151,8 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
     if cancelled.is_set():
         return Result(impl.id, False, "cancelled", "", capture.duration)
     failure = _judge(example, impl, capture, runner.crash)
+    if not failure and step_problems:
+        failure = "; ".join(step_problems)
     if failure:
         _record_failure(impl, digest, failure)
         shown = tail(capture.text) or tail(capture.log)

@@ -124,6 +124,8 @@ def example_page(example: Example, category: Category,
     if example.aliases:
         lines += ['<p class="nbe-aliases">Also known as: '
                   + html.escape(", ".join(example.aliases)) + "</p>", ""]
+    if example.steps:
+        lines += [steps_note(example), ""]
     present = [impl.language for impl in example.implementations]
     for impl in example.implementations:
         label = languages.tab_label(impl.language, present)
@@ -144,6 +146,25 @@ def example_page(example: Example, category: Category,
                   for label, reason in reasons]
         lines += ["</ul>", ""]
     return "\n".join(lines)
+
+
+_DOING = {"stop": "stops", "start": "starts", "restart": "restarts",
+          "lame-duck": "puts into lame-duck mode"}
+
+
+def steps_note(example: Example) -> str:
+    """What the recorder does to the servers during the run (meta.yaml's
+    steps), so a reader knows what made the output, and can do it by hand."""
+    items = []
+    for step in example.steps:
+        target = (f"server <code>{html.escape(step.server)}</code>" if step.server
+                  else "every server")
+        items.append(f"<li>when the program prints a line matching "
+                     f"<code>{html.escape(step.when)}</code>, the recorder "
+                     f"{_DOING[step.do]} {target};</li>")
+    return ('<div class="admonition info nbe-steps">\n<p class="admonition-title">What happens '
+            "to the servers during the run</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
+            "<p>Against a server of your own, do the same by hand at that moment.</p>\n</div>")
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -50,11 +51,19 @@ def status_of(returncode: int) -> int:
 
 
 def run_program(impl: Implementation, built: Built, env: dict[str, str], run_id: str,
-                nested: bool = False) -> int:
+                nested: bool = False, on_output: Callable[[str], None] | None = None) -> int:
     """Run the program with the terminal's stdout and stderr; stdin is empty,
-    so a program that waits for input gets end-of-file instead of hanging."""
-    proc = subprocess.Popen(built.argv, cwd=impl.path, stdin=subprocess.DEVNULL,
-                            env=program_env(env, run_id, built), start_new_session=True)
+    so a program that waits for input gets end-of-file instead of hanging.
+    With on_output, the program gets a pty of its own whose output is
+    relayed and handed to on_output (server steps)."""
+    full_env = program_env(env, run_id, built)
+    if on_output is not None:
+        from .steps import run_watched
+
+        proc = run_watched(built.argv, str(impl.path), full_env, on_output)
+    else:
+        proc = subprocess.Popen(built.argv, cwd=impl.path, stdin=subprocess.DEVNULL,
+                                env=full_env, start_new_session=True)
     try:
         return status_of(proc.wait())
     except KeyboardInterrupt:
@@ -86,11 +95,20 @@ def run_live(example: Example, impl: Implementation, root: Path) -> int:
     run_id = os.environ.get(procs.MARKER) or procs.new_run_id()
     env = dict(os.environ)
     with ExitStack() as stack:
+        events = None
         if "NATS_URL" not in env:
             from . import servers
 
             started = stack.enter_context(servers.start(example.topology, run_id, example.path))
             env.update(started.env)
-        return run_program(impl, built, procs.with_project_bin(env), run_id,
-                           nested=procs.MARKER in os.environ)
+            if example.steps:
+                from .steps import StepRunner
+
+                events = StepRunner(example.steps, started)
+        status = run_program(impl, built, procs.with_project_bin(env), run_id,
+                             nested=procs.MARKER in os.environ,
+                             on_output=events.feed if events else None)
+        for problem in events.finish() if events else []:
+            print(f"nbe: {problem}", file=sys.stderr)
+        return status
     raise AssertionError("unreachable")

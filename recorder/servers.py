@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -72,6 +72,31 @@ class Servers:
 
     servers: list[Server]
     env: dict[str, str]
+    binary: str = ""
+    launch_env: dict[str, str] = field(default_factory=dict)
+
+    def act(self, action: str, target: str | None) -> None:
+        """A step of an example (recorder/steps.py): stop, start, restart
+        or lame-duck the named server, every server of the named cluster,
+        or (None) every server."""
+        chosen = [s for s in self.servers if target in (None, s.name, s.cluster)]
+        if not chosen:
+            names = ", ".join(sorted({s.name for s in self.servers}
+                                     | {s.cluster for s in self.servers if s.cluster}))
+            raise ServerError(f"no server or cluster named {target!r}; this topology has: "
+                              f"{names}")
+        if action == "lame-duck":
+            for srv in chosen:
+                if srv.process and srv.process.poll() is None:
+                    subprocess.run([self.binary, "--signal", f"ldm={srv.process.pid}"],
+                                   capture_output=True, timeout=10, check=False)
+            return
+        if action in ("stop", "restart"):
+            stop_all(chosen, grace=5.0)
+        if action in ("start", "restart"):
+            for srv in chosen:
+                _spawn(srv, self.binary, self.launch_env, append=True)
+            _wait_ready(chosen, time.monotonic() + READY_DEADLINE)
 
     def log_tail(self, lines: int = 10) -> str:
         return "\n".join(f"--- nats-server {s.name} ---\n{s.log_tail(lines)}"
@@ -153,11 +178,7 @@ def _launch(topology: Topology, run_id: str, example_dir: Path | None, binary: s
         _check_config(binary, servers[0], example_dir / topology.config)
     env = {**os.environ, procs.MARKER: run_id, procs.OWNER: procs.owner_id()}
     for srv in servers:
-        with srv.log.open("wb") as log:
-            srv.process = subprocess.Popen(
-                [binary, "-c", str(srv.config), *srv.args], stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                start_new_session=True)
+        _spawn(srv, binary, env)
     try:
         _wait_ready(servers, time.monotonic() + READY_DEADLINE)
     except ServerError as err:
@@ -171,7 +192,15 @@ def _launch(topology: Topology, run_id: str, example_dir: Path | None, binary: s
         raise ServerError(f"{source}nats-server listened on {', '.join(stray)}; every server "
                           "must listen on 127.0.0.1 only, so it was stopped")
     named = {_env_name(s.name): s.url for s in servers}
-    return Servers(servers, {"NATS_URL": url, **named, **builder.env})
+    return Servers(servers, {"NATS_URL": url, **named, **builder.env}, binary, env)
+
+
+def _spawn(srv: Server, binary: str, env: dict[str, str], append: bool = False) -> None:
+    with srv.log.open("ab" if append else "wb") as log:
+        srv.process = subprocess.Popen(
+            [binary, "-c", str(srv.config), *srv.args], stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True)
 
 
 @contextmanager

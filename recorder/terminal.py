@@ -31,6 +31,7 @@ import struct
 import tempfile
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class _Session:
     finished: bool = False  # the end marker and the next prompt were seen
     timed_out: bool = False
     flooded: bool = False
+    on_output: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         self.done = re.compile(re.escape(castmod.OSC) + r"D;\d*;" + re.escape(self.secret)
@@ -92,12 +94,14 @@ class _Session:
 
 
 def record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limit: float,
-           typing_delay: int = 35) -> Capture:
+           typing_delay: int = 35, on_output: Callable[[str], None] | None = None) -> Capture:
     """Type `command` (a list of words, quoted here) at a prompt in a fresh
-    terminal and record the session; stop the program at `limit` seconds."""
+    terminal and record the session; stop the program at `limit` seconds.
+    on_output gets what the command prints, as it comes (server steps)."""
     tmp = Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec")))
     try:
-        return _record(shlex.join(command), env, cwd, run_id, limit, typing_delay / 1000, tmp)
+        return _record(shlex.join(command), env, cwd, run_id, limit, typing_delay / 1000, tmp,
+                       on_output)
     finally:
         procs.kill_marked(procs.MARKER, run_id, grace=0.5)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -119,14 +123,15 @@ def _spawn(rcfile: Path, env: dict[str, str], cwd: Path) -> tuple[int, int]:
 
 
 def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: float,
-            typing_delay: float, tmp: Path) -> Capture:
+            typing_delay: float, tmp: Path,
+            on_output: Callable[[str], None] | None = None) -> Capture:
     secret = secrets.token_hex(8)
     rcfile = tmp / "rc"
     rcfile.write_text(_RCFILE.format(cwd=shlex.quote(str(cwd)), secret=secret))
     run_env = {**procs.with_project_bin(env), procs.MARKER: run_id,
                procs.OWNER: procs.owner_id(), "TERM": "xterm-256color", "SHELL": "/bin/bash",
                "COLUMNS": str(WIDTH), "LINES": str(HEIGHT)}
-    session = _Session(command, secret, typing_delay)
+    session = _Session(command, secret, typing_delay, on_output=on_output)
     t0 = time.monotonic()
     pid, master = _spawn(rcfile, run_env, tmp)
     try:
@@ -196,7 +201,11 @@ def _take(session: _Session, text: str, at: float, size: int) -> None:
         return
     if session.started is None and _OUTPUT_START in session.stream[look_from:]:
         session.started = time.monotonic()
+        at_start = session.stream.find(_OUTPUT_START, look_from) + len(_OUTPUT_START)
+        text = session.stream[max(at_start, before):]
     if session.started is not None:
+        if session.on_output is not None and text:
+            session.on_output(text)
         done = session.done.search(session.stream, max(0, before - 64 - len(session.secret)))
         if done and _PROMPT_END in session.stream[done.end():]:
             session.finished = True

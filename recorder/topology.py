@@ -15,7 +15,9 @@ from .model import Topology
 
 # Placeholders a server config in an example folder may use.
 PLACEHOLDERS = ("port", "http_port", "store_dir", "dir", "example_dir", "tls_ca",
-                "tls_server_cert", "tls_server_key", "tls_client_cert", "tls_client_key")
+                "tls_server_cert", "tls_server_key", "tls_client_cert", "tls_client_key",
+                "operator_jwt", "system_account", "resolver_preload", "account_<NAME>",
+                "key_<NAME>")
 
 # Keys of a server config that open a listener of their own. Flags make the
 # client port and the monitoring port the recorder's (127.0.0.1, chosen at
@@ -131,6 +133,26 @@ class Builder:
         return nodes
 
 
+def _minted(topology: Topology, root: Path, b: Builder) -> dict[str, str]:
+    """Keys and JWTs made for this run only: the operator, its accounts and
+    users (operator mode: each user a creds file, NATS_CREDS_<ACCOUNT>_<USER>),
+    and named account nkeys (NATS_SEED_<NAME>, e.g. for an auth callout's
+    issuer). Nothing secret is committed or reused."""
+    values: dict[str, str] = {}
+    if topology.operator or topology.keys:
+        from . import jwts  # only these examples pay for the nkeys import
+
+        if topology.operator:
+            op = jwts.operator_for(dict(topology.operator))
+            values.update(op.placeholders())
+            b.env.update(op.write_creds(root / "creds"))
+        for name in topology.keys:
+            key = jwts.new_key("account")
+            values[f"key_{name}"] = key.public
+            b.env[f"NATS_SEED_{name.upper().replace('-', '_')}"] = key.seed
+    return values
+
+
 def layout(topology: Topology, root: Path, example_dir: Path | None,
             b: Builder) -> tuple[list[Server], str]:
     """The servers to start and the value of NATS_URL."""
@@ -153,6 +175,7 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
             values.update(made)
             b.env.update({"NATS_CA": made["tls_ca"], "NATS_CERT": made["tls_client_cert"],
                           "NATS_KEY": made["tls_client_key"]})
+        values.update(_minted(topology, root, b))
         rendered = _render(template, values)
         check_listeners(rendered, example_dir / topology.config)
         srv.config.write_text(rendered)
