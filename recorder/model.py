@@ -53,6 +53,7 @@ class Topology:
     kind: str = "single"
     config: str | None = None
     size: int = 3
+    regions: int = 2  # supercluster: clusters east, west (and central)
     # Operator mode (config kind): account name -> its users, minted per run.
     operator: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Account nkeys minted per run (config kind): {{key_<name>}}, NATS_SEED_<NAME>.

@@ -205,7 +205,7 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
         leaf.checks.append(("leafz", "leafnodes", 1))
         return b.servers, hub.url
     if kind == "supercluster":
-        names = ("east", "west")
+        names = ("east", "west", "central")[:topology.regions]
         clusters = [b.cluster(c, [f"{c}-{i}" for i in range(1, topology.size + 1)])
                     for c in names]
         gw_ports = {c: procs.free_port() for c in names}
@@ -217,7 +217,7 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
                 with node.config.open("a") as conf:
                     conf.write(f"gateway {{ name: {cname}, listen: 127.0.0.1:{port}, "
                                f"gateways: [{gateways}] }}\n")
-                node.checks.append(("gatewayz", "outbound_gateways", 1))
+                node.checks.append(("gatewayz", "outbound_gateways", len(names) - 1))
         return b.servers, ",".join(n.url for n in clusters[0])
     raise ServerError(f"unknown topology kind {kind!r}")
 

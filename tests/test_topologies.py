@@ -20,6 +20,8 @@ TOPOLOGIES: dict[str, tuple[str, dict[str, object]]] = {
     "t/cluster": (SHOW_SERVERS, {"topology": "cluster"}),
     "t/leafnode": (SHOW_SERVERS, {"topology": "leafnode"}),
     "t/supercluster": (SHOW_SERVERS, {"topology": {"kind": "supercluster", "size": 2}}),
+    "t/regions": (SHOW_SERVERS, {"topology": {"kind": "supercluster", "size": 1,
+                                              "regions": 3}}),
 }
 CONFIG = """
 server_name: from-config
@@ -64,6 +66,12 @@ def test_super_cluster(recorded: Path) -> None:
         "NATS_URL_EAST_1 -> east-1 cluster=east", "NATS_URL_EAST_2 -> east-2 cluster=east",
         "NATS_URL_WEST_1 -> west-1 cluster=west", "NATS_URL_WEST_2 -> west-2 cluster=west",
         "stream ok"]
+
+
+def test_three_regions(recorded: Path) -> None:
+    assert _output(recorded, "regions") == [
+        "NATS_URL_CENTRAL_1 -> central-1 cluster=central", "NATS_URL_EAST_1 -> east-1 cluster=east",
+        "NATS_URL_WEST_1 -> west-1 cluster=west", "stream ok"]
 
 
 def test_a_bad_config_gets_nats_servers_own_message(tmp_path: Path) -> None:
