@@ -33,6 +33,9 @@ async def main():
     # Servers announce every client that connects or disconnects, on
     # `$SYS.ACCOUNT.<account>.CONNECT` and `.DISCONNECT`. The event is JSON
     # describing the client: its account, user, name, address and more.
+    # We watch the APP account. (A `*` for the account would watch all of
+    # them, and could even catch the announcement of this monitor's own
+    # connection, which the server sends a moment after it connected.)
     # The handler also puts each event on a queue, so the program can wait
     # for the ones it expects, with a deadline, instead of sleeping.
     seen = asyncio.Queue()
@@ -48,8 +51,8 @@ async def main():
         for _ in range(count):
             await asyncio.wait_for(seen.get(), timeout=5)
 
-    await sys_nc.subscribe("$SYS.ACCOUNT.*.CONNECT", cb=on_event)
-    await sys_nc.subscribe("$SYS.ACCOUNT.*.DISCONNECT", cb=on_event)
+    await sys_nc.subscribe("$SYS.ACCOUNT.APP.CONNECT", cb=on_event)
+    await sys_nc.subscribe("$SYS.ACCOUNT.APP.DISCONNECT", cb=on_event)
     await round_trip(sys_nc)
 
     # Two application clients connect; the events above report them.
