@@ -9,6 +9,17 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 
 
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
+
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
 
@@ -17,20 +28,12 @@ async def main():
     shop = await nats.connect(servers, user="shop", password="shop-secret")
     partner = await nats.connect(servers, user="partner", password="partner-secret")
 
-    # Before one client sends to another client's subscription, we make
-    # sure the server has that subscription: a flush returns once the
-    # server has processed what came before it. (nats-py 2.16 can send a
-    # flush ahead of a subscription queued just before it, so we flush
-    # twice.)
-    async def round_trip(nc):
-        await nc.flush()
-        await nc.flush()
-
     # The shop's inventory service answers on `inventory.check`. It also
     # shows the reply subject it was given: for a request that crossed
     # accounts the server substitutes a reply subject of its own (starting
     # with `_R_.`), so the requester's inbox never leaks into the shop's
-    # account.
+    # account. A round trip (above) makes sure the server has the
+    # subscription before the partner sends to it.
     async def check(msg):
         item = msg.data.decode()
         print(f"shop: inventory.check {item!r}, reply subject starts with {msg.reply[:4]!r}")
@@ -63,7 +66,7 @@ async def main():
 
     await shop.publish("orders.created", b"order 1: 1 widget")
     await shop.publish("audit.login", b"admin logged in")
-    await shop.flush()
+    await round_trip(shop)
     print("shop: published orders.created and audit.login")
 
     # Only the exported stream arrives, renamed with the partner's prefix.

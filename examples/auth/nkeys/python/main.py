@@ -10,6 +10,17 @@ import nkeys
 from nats.errors import Error as NatsError
 
 
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
+
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
 
@@ -37,7 +48,7 @@ async def main():
         await msg.respond(b"hello, " + msg.data)
 
     await service.subscribe("greet", cb=greet)
-    await service.flush()
+    await round_trip(service)
 
     # `nkeys_seed_str` takes the seed itself, for when it comes from
     # somewhere other than a file, such as an environment variable. Both

@@ -12,6 +12,17 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 
 
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
+
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
 
@@ -22,20 +33,33 @@ async def main():
     # Servers announce every client that connects or disconnects, on
     # `$SYS.ACCOUNT.<account>.CONNECT` and `.DISCONNECT`. The event is JSON
     # describing the client: its account, user, name, address and more.
+    # We watch the APP account. (A `*` for the account would watch all of
+    # them, and could even catch the announcement of this monitor's own
+    # connection, which the server sends a moment after it connected.)
+    # The handler also puts each event on a queue, so the program can wait
+    # for the ones it expects, with a deadline, instead of sleeping.
+    seen = asyncio.Queue()
+
     async def on_event(msg):
         event = json.loads(msg.data)
         kind = event["type"].rsplit(".", 1)[-1]
         client = event["client"]
         print(f"event {kind}: account {client['acc']}, user {client['user']}, {client['name']}")
+        await seen.put(kind)
 
-    await sys_nc.subscribe("$SYS.ACCOUNT.*.CONNECT", cb=on_event)
-    await sys_nc.subscribe("$SYS.ACCOUNT.*.DISCONNECT", cb=on_event)
-    await sys_nc.flush()
+    async def wait_for_events(count):
+        for _ in range(count):
+            await asyncio.wait_for(seen.get(), timeout=5)
+
+    await sys_nc.subscribe("$SYS.ACCOUNT.APP.CONNECT", cb=on_event)
+    await sys_nc.subscribe("$SYS.ACCOUNT.APP.DISCONNECT", cb=on_event)
+    await round_trip(sys_nc)
 
     # Two application clients connect; the events above report them.
     orders = await nats.connect(servers, user="app", password="app-secret", name="orders")
+    await wait_for_events(1)
     billing = await nats.connect(servers, user="app", password="app-secret", name="billing")
-    await asyncio.sleep(0.2)
+    await wait_for_events(1)
 
     # Requests on `$SYS.REQ.SERVER.PING` go to every server, and each one
     # answers, so this is scatter-gather rather than a plain request:
@@ -80,17 +104,30 @@ async def main():
     for answer in await ping("$SYS.REQ.SERVER.PING.HEALTHZ", expected=len(answers)):
         print(f"HEALTHZ from {answer['server']['name']}: {answer['data']['status']}")
 
-    # `$SYS` subjects exist only in the system account. In APP they are
-    # ordinary, unused subjects, so an application user cannot reach the
-    # servers' monitoring this way.
+    # What can an application account ask? Every account gets three
+    # system requests imported by the server, each answered about that
+    # account only: `$SYS.REQ.SERVER.PING.CONNZ` and
+    # `$SYS.REQ.ACCOUNT.PING.CONNZ` list its own connections, and
+    # `$SYS.REQ.ACCOUNT.PING.STATZ` gives its own message and connection
+    # counts. (`$SYS.REQ.USER.INFO`, who am I and with what permissions,
+    # is there too.) Asking about another account, or with `auth`, still
+    # only shows the caller's account: here the monitor's connection in
+    # SYS does not appear.
+    reply = await orders.request("$SYS.REQ.ACCOUNT.PING.CONNZ", b'{"auth": true}', timeout=1)
+    names = sorted(c["name"] for c in json.loads(reply.data)["data"]["connections"])
+    print(f"orders (account APP): $SYS.REQ.ACCOUNT.PING.CONNZ -> {', '.join(names)}")
+
+    # Everything else under `$SYS` is out of reach. The server-wide PING,
+    # VARZ, HEALTHZ, JSZ, the events: in APP those are ordinary subjects
+    # that nobody serves, so a request finds no responders.
     try:
         await orders.request("$SYS.REQ.SERVER.PING", b"", timeout=1)
     except NoRespondersError:
-        print("orders (account APP): request $SYS.REQ.SERVER.PING -> no responders")
+        print("orders (account APP): $SYS.REQ.SERVER.PING -> no responders")
 
     # Closing a client produces a DISCONNECT event.
     await billing.close()
-    await asyncio.sleep(0.2)
+    await wait_for_events(1)
 
     # The monitor stops listening before the last client leaves, so its
     # disconnect is not part of the output.

@@ -31,6 +31,15 @@ async def main():
     # The URL can stay `nats://`: the server's first message says TLS is
     # required, and nats-py upgrades the connection with our context
     # before it sends anything else. (`tls://` URLs work the same way.)
+    #
+    # That first message, the server's INFO, travels in plain text. A
+    # server whose `tls` block sets `handshake_first: true` (nats-server
+    # 2.10.4 or later) skips it and expects the TLS handshake on the first
+    # byte, as an HTTPS server does, which suits load balancers and
+    # security scanners that insist on TLS from the start. Clients must
+    # then ask for it too: `nats.connect(..., tls_handshake_first=True)`
+    # in nats-py. (Set to a delay such as "300ms" instead of `true`, the
+    # server still lets in, after that delay, clients that do not ask.)
     nc = await nats.connect(servers, tls=tls)
     print("connected with a client certificate")
 

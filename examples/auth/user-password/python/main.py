@@ -8,26 +8,31 @@ import nats
 from nats.errors import Error as NatsError
 
 
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
+
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
 
     # Violations are not exceptions of the call that caused them: the server
     # reports them asynchronously with an `-ERR` line, and nats-py hands
     # them to the connection's `error_cb`. Each connection gets a callback
-    # that prints them with the user's name in front.
+    # that prints them with the user's name in front. A round trip after a
+    # publish or subscribe returns only once the server's answer to it,
+    # error included, has been through the callback.
     def report_errors(user):
         async def error_cb(err):
             print(f"{user}: error: {err}")
 
         return error_cb
-
-    # A flush is a round trip to the server: when it returns, the server
-    # has processed everything sent before it and any error it reported
-    # has been handled. In nats-py 2.16 a flush can overtake a command
-    # queued just before it, so this helper flushes twice to be sure.
-    async def round_trip(nc):
-        await nc.flush()
-        await nc.flush()
 
     # First, a wrong password. The server answers the CONNECT with
     # "Authorization Violation" and closes the connection. With

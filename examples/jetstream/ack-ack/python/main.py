@@ -2,18 +2,25 @@
 # server on the message's reply subject. This example compares the
 # fire-and-forget `ack()` with `ack_sync()`, which waits for the server
 # to confirm. `NoRespondersError` is what a confirmed ack can report and
-# a plain one cannot.
+# a plain one cannot; `NotFoundError` is what deleting a stream that does
+# not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.errors import NoRespondersError
+from nats.js.errors import NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("TASKS")
 
     # Four tasks in a stream and a durable pull consumer that requires an
     # explicit ack for each message it delivers.
@@ -71,7 +78,9 @@ async def main():
     except NoRespondersError:
         print(f"ack_sync() {fourth.subject}: failed, no consumer answered the ack")
 
+    # Clean up: deleting the stream deletes its messages too.
     await sub.unsubscribe()
+    await js.delete_stream("TASKS")
     await nc.drain()
 
 

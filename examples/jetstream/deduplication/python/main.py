@@ -1,16 +1,24 @@
 # JetStream can drop a message it has already stored, as long as the
 # publisher gives each message a unique ID. Everything here is plain
-# nats-py: the ID travels in a message header.
+# nats-py: the ID travels in a message header. `NotFoundError` is what
+# deleting a stream that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
+from nats.js.errors import NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream (and the IDs it remembers) if an
+    # interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("ORDERS")
 
     # The stream remembers message IDs for its *duplicate window*, two
     # minutes by default. We shorten it to one second so the example can
@@ -58,6 +66,8 @@ async def main():
     await publish(1001, "order-1001")
     await count()
 
+    # Clean up: deleting the stream deletes its messages too.
+    await js.delete_stream("ORDERS")
     await nc.drain()
 
 

@@ -1,19 +1,25 @@
 # An *interest* stream keeps a message only as long as some consumer still
-# needs it. We use the core client plus the retention policy setting.
+# needs it. We use the core client plus the retention policy setting, and
+# `NotFoundError` to start clean when there is no stream to delete.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import RetentionPolicy
+from nats.js.errors import NotFoundError
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, and get
-    # a JetStream context: the handle for creating streams, publishing
-    # with acknowledgements and consuming.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("ORDERS")
 
     # A one-line summary of the stream: how many messages it holds, the
     # range of sequence numbers they span, and how many consumers exist.
@@ -79,6 +85,8 @@ async def main():
     await js.delete_consumer("ORDERS", "shipping")
     await show("shipping consumer deleted:")
 
+    # Clean up: deleting the stream deletes its consumers too.
+    await js.delete_stream("ORDERS")
     await nc.drain()
 
 

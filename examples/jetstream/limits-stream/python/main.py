@@ -1,22 +1,28 @@
 # A stream with the default *limits* retention keeps messages until one of
 # its limits says otherwise. Besides the client, the program imports the
-# discard policy setting and the JetStream error type, which is what a
-# publisher gets back from a stream that refuses a message.
+# discard policy setting and two JetStream error types: `APIError` is what
+# a publisher gets back from a stream that refuses a message, and
+# `NotFoundError` what deleting a stream that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import DiscardPolicy
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NotFoundError
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, and get
-    # a JetStream context: the handle for creating streams, publishing
-    # with acknowledgements and consuming.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the streams if an interrupted run left them.
+    for stream in ["EVENTS", "ORDERS"]:
+        with suppress(NotFoundError):
+            await js.delete_stream(stream)
 
     # Print the part of the stream state that tells the story: how many
     # messages and bytes are stored, and the sequence numbers of the oldest
@@ -79,6 +85,9 @@ async def main():
             print(f"orders.{i} rejected: {err.description}")
     await show("ORDERS:", stream="ORDERS")
 
+    # Clean up: deleting a stream deletes its messages too.
+    for stream in ["EVENTS", "ORDERS"]:
+        await js.delete_stream(stream)
     await nc.drain()
 
 

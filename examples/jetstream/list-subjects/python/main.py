@@ -1,16 +1,23 @@
 # A stream knows every subject it holds messages for and how many
 # messages each one has. Asking for that list only needs the JetStream
-# context of nats-py.
+# context of nats-py; `NotFoundError` is what deleting a stream that does
+# not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
+from nats.js.errors import NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("SENSORS")
 
     # A stream of sensor readings, one subject per region and metric. The
     # stream captures `sensors.>`, so the subjects are created simply by
@@ -60,6 +67,8 @@ async def main():
     await list_subjects("sensors.us.*")
     await list_subjects("sensors.asia.>")
 
+    # Clean up: deleting the stream deletes its messages too.
+    await js.delete_stream("SENSORS")
     await nc.drain()
 
 

@@ -1,17 +1,27 @@
 # Mirrors and sources let one stream be filled from others by the server
 # itself. From nats-py we only declare them, with `StreamSource` from the
-# JetStream API types.
+# JetStream API types. `NotFoundError` is what deleting a stream that does
+# not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import StreamSource
+from nats.js.errors import NotFoundError
+
+STREAMS = ["ORDERS_EU", "ORDERS_US", "ORDERS_EU_BACKUP", "ORDERS_ALL", "PRIORITY"]
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the five streams if an interrupted run left them.
+    for stream in STREAMS:
+        with suppress(NotFoundError):
+            await js.delete_stream(stream)
 
     # Two origin streams, one per region, each taking orders on its own
     # subjects. Each order is either `standard` or `priority`.
@@ -82,6 +92,9 @@ async def main():
     await wait_for("ORDERS_ALL", 9)
     await wait_for("PRIORITY", 5)
 
+    # Clean up: the copies first, then the streams they copy from.
+    for stream in reversed(STREAMS):
+        await js.delete_stream(stream)
     await nc.drain()
 
 

@@ -1,17 +1,24 @@
 # An ordered consumer is the simplest way to read a stream from start to
 # finish. The JetStream context in nats-py does all the work; `AckPolicy`
-# only helps print the consumer's settings.
+# only helps print the consumer's settings, and `NotFoundError` is what
+# deleting a stream that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import AckPolicy
+from nats.js.errors import NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("PAGES")
 
     # A stream of page views with five messages in it. Reading them back in
     # exactly this order is what the rest of the example is about.
@@ -71,8 +78,10 @@ async def main():
     print(f"recreated consumer is a new one: {new_info.name != info.name}")
 
     # Unsubscribing stops the heartbeat and flow-control tasks; the server
-    # removes the ephemeral consumer on its own once nobody uses it.
+    # removes the ephemeral consumer on its own once nobody uses it. Then
+    # clean up: deleting the stream deletes its messages too.
     await sub.unsubscribe()
+    await js.delete_stream("PAGES")
     await nc.drain()
 
 

@@ -1,17 +1,24 @@
 # Deterministic partitioning splits one flow of messages into a fixed
 # number of partitions, always sending the same key to the same one. The
 # server does the splitting with a subject mapping in its config (see
-# server.conf next to this example); the program only uses plain nats-py.
+# server.conf next to this example); the program only uses plain nats-py,
+# and `NotFoundError` for a stream that is not there to delete.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
+from nats.js.errors import NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("ORDERS")
 
     # The server maps `orders.<customer>` to
     # `orders.<customer>.<partition>` before anything else sees the
@@ -32,10 +39,17 @@ async def main():
         print(f"published {order:<8} on orders.{customer:<6} -> stored as {stored.subject}")
 
     # That is what makes partitions useful. One consumer per partition,
-    # each filtered on `orders.*.<n>`, can run in parallel (one worker
-    # each) while every customer's orders still go to a single worker, in
-    # the order they were published. The mapping is a hash, so it only
-    # changes if the number of partitions changes.
+    # each filtered on `orders.*.<n>`, can run in parallel while every
+    # customer's orders still go to one consumer, in the order they were
+    # published. The mapping is a hash, so it only changes if the number
+    # of partitions changes.
+    #
+    # Per-key order holds under two conditions. Only one worker may read
+    # each partition's consumer: two workers pulling from it would split a
+    # customer's orders between them. And a message must not come back
+    # after later ones: a `nak` or an expired ack wait redelivers it
+    # behind them. A consumer with `max_ack_pending=1` keeps order even
+    # then, at the price of one message in flight per partition.
     for partition in range(3):
         sub = await js.pull_subscribe(f"orders.*.{partition}", durable=f"worker-{partition}")
         msgs = await sub.fetch(10, timeout=0.5)
@@ -45,6 +59,8 @@ async def main():
         print(f"partition {partition} worker got: {got}")
         await sub.unsubscribe()
 
+    # Clean up: deleting the stream deletes the consumers too.
+    await js.delete_stream("ORDERS")
     await nc.drain()
 
 

@@ -1,18 +1,25 @@
 # A pull consumer lets the application ask for messages when it is ready
 # for them, in batches of the size it chooses. Everything used here lives
-# on the JetStream context of a plain NATS connection.
+# on the JetStream context of a plain NATS connection; `NotFoundError` is
+# what deleting a stream that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
+from nats.js.errors import NotFoundError
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, and get
-    # a JetStream context.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("ORDERS")
 
     # A stream of ten orders to work through.
     await js.add_stream(name="ORDERS", subjects=["orders.>"])
@@ -51,7 +58,10 @@ async def main():
     # The next batch is only half acknowledged. Notice that `delivered` has
     # moved to 8 while `ack_floor` stops at 6: two messages are out with
     # the application. If they are never acked, the server redelivers them
-    # once the consumer's ack wait (30 s by default) runs out.
+    # once the consumer's ack wait (30 s by default) runs out. Here they
+    # are acked a moment later; the Redelivery example shows the other
+    # outcomes: `nak` (redeliver now or after a delay), `in_progress`
+    # (more time), `term` (give up), and the consumer's `max_deliver`.
     msgs = await sub.fetch(4, timeout=1)
     print("batch 2:", ", ".join(m.subject for m in msgs))
     for msg in msgs[:2]:
@@ -73,6 +83,8 @@ async def main():
         await msg.ack_sync()
     await show("acked 2 of 2:", sub)
 
+    # Clean up: deleting the stream deletes the durable consumer too.
+    await js.delete_stream("ORDERS")
     await nc.drain()
 
 

@@ -1,21 +1,28 @@
 # A push consumer has the server send messages to the client as soon as
 # they are available, with no requests in between. This program uses
 # nats-py's `js.subscribe`, plus the consumer settings that choose where
-# in the stream delivery starts.
+# in the stream delivery starts, and `NotFoundError` for a stream that is
+# not there to delete.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, get a
-    # JetStream context and store five events in a stream.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
 
+    # Start clean: delete the stream if an interrupted run left it. Then
+    # store five events.
+    with suppress(NotFoundError):
+        await js.delete_stream("EVENTS")
     await js.add_stream(name="EVENTS", subjects=["events.>"])
     for i in range(1, 6):
         await js.publish(f"events.{i}", f"event {i}".encode())
@@ -23,17 +30,18 @@ async def main():
     # `js.subscribe` without a durable name creates an *ephemeral*
     # consumer: the server removes it some time after the subscription
     # goes away. Without a callback the subscription is read with
-    # `next_msg`. This helper reads until nothing more arrives for 0.2 s,
-    # acknowledges each message and prints what came.
+    # `next_msg`. Every JetStream message says in its metadata how many
+    # more messages the consumer has waiting after it (`num_pending`), so
+    # this helper reads, acknowledges and collects until that reaches 0,
+    # then prints what came.
     async def receive(label, sub):
         subjects = []
         while True:
-            try:
-                msg = await sub.next_msg(timeout=0.2)
-            except TimeoutError:
-                break
+            msg = await sub.next_msg(timeout=2)
             subjects.append(msg.subject)
             await msg.ack()
+            if msg.metadata.num_pending == 0:
+                break
         print(f"{label:<20} {' '.join(subjects)}")
         await sub.unsubscribe()
 
@@ -64,15 +72,20 @@ async def main():
     # With a callback nats-py acknowledges each message once the callback
     # returns; `manual_ack=True` leaves that to us, so we can ack only
     # after the work is done. (`ack_sync` waits for the server to confirm,
-    # which keeps the consumer info printed at the end exact.)
+    # which keeps the consumer info printed at the end exact.) The
+    # callback sets an event when it has handled the last pending
+    # message, and the program waits for that event, with a deadline.
     received = []
+    caught_up = asyncio.Event()
 
     async def audit(msg):
         received.append(msg.subject)
         await msg.ack_sync()
+        if msg.metadata.num_pending == 0:
+            caught_up.set()
 
     sub = await js.subscribe("events.>", durable="audit", cb=audit, manual_ack=True)
-    await asyncio.sleep(0.2)
+    await asyncio.wait_for(caught_up.wait(), timeout=5)
     print(f"{'durable audit:':<20} {' '.join(received)}")
     await sub.unsubscribe()
 
@@ -83,8 +96,9 @@ async def main():
     await js.publish("events.7", b"event 7")
     await js.publish("events.8", b"event 8")
     received.clear()
+    caught_up.clear()
     sub = await js.subscribe("events.>", durable="audit", cb=audit, manual_ack=True)
-    await asyncio.sleep(0.2)
+    await asyncio.wait_for(caught_up.wait(), timeout=5)
     print(f"{'audit, resubscribed:':<20} {' '.join(received)}")
 
     info = await sub.consumer_info()
@@ -93,6 +107,9 @@ async def main():
         f"ack_floor={info.ack_floor.stream_seq} num_pending={info.num_pending}"
     )
 
+    # Clean up: deleting the stream deletes the durable consumer too.
+    await sub.unsubscribe()
+    await js.delete_stream("EVENTS")
     await nc.drain()
 
 

@@ -4,17 +4,23 @@
 import asyncio
 import os
 from collections import Counter
+from contextlib import suppress
 
 import nats
 import nats.js.errors
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, get a
-    # JetStream context and create a stream for orders.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it. Then
+    # create a stream for orders.
+    with suppress(nats.js.errors.NotFoundError):
+        await js.delete_stream("ORDERS")
     await js.add_stream(name="ORDERS", subjects=["orders.>"])
 
     # Each worker counts the orders it handles, and we count how often each
@@ -84,6 +90,10 @@ async def main():
     except nats.js.errors.Error as err:
         print(f"plain subscribe to 'processors' refused: {err.description}")
 
+    # Clean up: deleting the stream deletes the consumer too.
+    for sub in subs.values():
+        await sub.unsubscribe()
+    await js.delete_stream("ORDERS")
     await nc.drain()
 
 

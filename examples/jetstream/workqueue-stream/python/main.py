@@ -1,21 +1,26 @@
 # A *work-queue* stream hands each message to exactly one consumer and
 # deletes it once that consumer acknowledges it. We use the core client,
-# the retention policy setting and the JetStream API error type.
+# the retention policy setting and two JetStream error types: the general
+# `APIError` and `NotFoundError`, for a stream that does not exist.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.js.api import RetentionPolicy
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NotFoundError
 
 
 async def main():
-    # Connect to the server(s) in `NATS_URL`, or a local default, and get
-    # a JetStream context: the handle for creating streams, publishing
-    # with acknowledgements and consuming.
+    # Connect and get a JetStream context, as every JetStream example does
+    # (the JetStream introduction explains the context).
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the stream if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_stream("JOBS")
 
     # After each step, print a summary of the stream: how many jobs it
     # still holds and the range of sequence numbers they span.
@@ -60,7 +65,11 @@ async def main():
     # A filter that does not overlap is fine. The resize worker fetches
     # its three jobs but acknowledges only two: a message that was
     # delivered and not acknowledged stays in the stream, to be delivered
-    # again once its ack wait runs out.
+    # again once its ack wait runs out. A worker can also act sooner: ask
+    # for redelivery (`nak`, optionally after a delay), ask for more time
+    # (`in_progress`) or give up on the job (`term`). The Redelivery
+    # example shows each of them, and how `max_deliver` stops a job that
+    # keeps failing.
     resize = await js.pull_subscribe("jobs.resize.>", durable="resize")
     msgs = await resize.fetch(3, timeout=1)
     for msg in msgs[:2]:
@@ -73,6 +82,8 @@ async def main():
     await msgs[2].ack_sync()
     await show("all jobs acked:")
 
+    # Clean up: deleting the stream deletes its consumers too.
+    await js.delete_stream("JOBS")
     await nc.drain()
 
 

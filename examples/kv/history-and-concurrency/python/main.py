@@ -1,17 +1,23 @@
 # A key-value bucket can keep several revisions of each key, and every
 # write can be made conditional on the revision the writer last saw.
-# `KeyWrongLastSequenceError` is how nats-py reports a failed condition.
+# `KeyWrongLastSequenceError` is how nats-py reports a failed condition;
+# `NotFoundError` is what deleting a bucket that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
-from nats.js.errors import KeyWrongLastSequenceError
+from nats.js.errors import KeyWrongLastSequenceError, NotFoundError
 
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
     js = nc.jetstream()
+
+    # Start clean: delete the bucket if an interrupted run left it.
+    with suppress(NotFoundError):
+        await js.delete_key_value("inventory")
 
     # `history=5` keeps the last five values of every key instead of just
     # the latest one (the maximum is 64).
@@ -70,6 +76,34 @@ async def main():
     except KeyWrongLastSequenceError:
         print("create gadgets again -> rejected: key already exists")
 
+    # A lock taken with a plain `create` never expires: if its holder
+    # crashes, the key stays and nobody can take the lock again. Give it a
+    # TTL instead: `msg_ttl` (seconds, at least 1; nats-server 2.11 or
+    # later) makes the server remove the key by itself once the time is
+    # up, unless the holder releases it first with `delete`. nats-py 2.16
+    # has no TTL on `update`, so a holder cannot extend its lock; choose a
+    # TTL longer than the work it protects.
+    await kv.create("lock.report", b"worker-1", msg_ttl=1)
+    print("worker-1 takes lock.report with create(msg_ttl=1)")
+    try:
+        await kv.create("lock.report", b"worker-2")
+    except KeyWrongLastSequenceError:
+        print("worker-2 create lock.report -> rejected while worker-1 holds it")
+
+    # worker-1 then "crashes" and never releases the lock. worker-2 keeps
+    # trying, with a deadline, and gets the lock once the TTL has expired.
+    async with asyncio.timeout(5):
+        while True:
+            try:
+                await kv.create("lock.report", b"worker-2")
+                break
+            except KeyWrongLastSequenceError:
+                await asyncio.sleep(0.1)
+    holder = await kv.get("lock.report")
+    print(f"after the TTL: lock.report held by {holder.value.decode()}")
+
+    # Clean up: deleting the bucket deletes every key and revision.
+    await js.delete_key_value("inventory")
     await nc.drain()
 
 

@@ -1,11 +1,13 @@
 # A key-value bucket gives JetStream the interface of a map: put, get and
 # delete values by key. nats-py exposes it through the JetStream context;
-# `KeyNotFoundError` is what `get` raises for a missing or deleted key.
+# `KeyNotFoundError` is what `get` raises for a missing or deleted key, and
+# `NotFoundError` what deleting a bucket that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
-from nats.js.errors import KeyNotFoundError
+from nats.js.errors import KeyNotFoundError, NotFoundError
 
 
 async def main():
@@ -16,7 +18,10 @@ async def main():
     # Create a bucket for an application's settings. Behind the scenes
     # this is a stream named `KV_settings`, keeping the latest value of
     # every key. Other programs open the same bucket with
-    # `js.key_value("settings")`.
+    # `js.key_value("settings")`. (Start clean: delete the bucket first if
+    # an interrupted run left it.)
+    with suppress(NotFoundError):
+        await js.delete_key_value("settings")
     kv = await js.create_key_value(bucket="settings")
     print("created bucket 'settings'")
 
@@ -57,6 +62,8 @@ async def main():
     status = await kv.status()
     print(f"status: bucket={status.bucket} values={status.values} history={status.history}")
 
+    # Clean up: deleting the bucket deletes its stream and every key.
+    await js.delete_key_value("settings")
     await nc.drain()
 
 

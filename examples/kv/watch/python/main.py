@@ -1,11 +1,14 @@
 # Watching a key-value bucket turns it from a place you poll into a feed
 # of changes. This needs only nats-py; its `TimeoutError` tells us when a
-# watcher has nothing new.
+# watcher has nothing new, and `NotFoundError` is what deleting a bucket
+# that does not exist raises.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.errors import TimeoutError
+from nats.js.errors import NotFoundError
 
 
 async def main():
@@ -14,7 +17,10 @@ async def main():
     js = nc.jetstream()
 
     # A bucket holding the state of a smart home, with some values
-    # already in it before anybody watches.
+    # already in it before anybody watches. (Start clean: delete the bucket
+    # first if an interrupted run left it.)
+    with suppress(NotFoundError):
+        await js.delete_key_value("home")
     kv = await js.create_key_value(bucket="home")
     await kv.put("lights.kitchen", b"off")
     await kv.put("lights.hall", b"on")
@@ -71,9 +77,11 @@ async def main():
     except TimeoutError:
         print("  [lights] no further updates")
 
-    # Stop the watchers to remove their consumers, then close.
+    # Stop the watchers to remove their consumers. Then clean up: deleting
+    # the bucket deletes every key.
     await watch_all.stop()
     await watch_lights.stop()
+    await js.delete_key_value("home")
     await nc.drain()
 
 

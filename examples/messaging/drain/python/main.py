@@ -28,17 +28,21 @@ async def run(servers, shutdown):
 
     # Publish six jobs and wait until all of them have reached this client
     # (`sub.delivered` counts messages received for the subscription, both
-    # handled and still buffered).
+    # handled and still buffered). The wait polls that counter, with a
+    # deadline so that a lost message fails the program instead of hanging
+    # it.
     for i in range(1, JOBS + 1):
         await nc.publish("jobs", f"job-{i}".encode())
-    while sub.delivered < JOBS:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        while sub.delivered < JOBS:
+            await asyncio.sleep(0.01)
     print(f"  {sub.delivered} jobs received, handling them...")
 
     # Shut down after the first two jobs are handled, as if the process had
     # been told to stop (for example by SIGTERM during a deploy).
-    while len(handled) < 2:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        while len(handled) < 2:
+            await asyncio.sleep(0.01)
     print(f"  calling {shutdown}()")
     if shutdown == "close":
         # `close` stops the handler task right away: the job in progress is

@@ -5,6 +5,19 @@ import os
 
 import nats
 
+STEPS = ["created", "paid", "shipped"]
+
+
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
 
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
@@ -14,7 +27,7 @@ async def main():
     # messages as an async iterator, `sub.messages`.
     subjects = ["orders.created", "payments.received", "shipments.sent"]
     subs = [await nc.subscribe(subject) for subject in subjects]
-    await nc.flush()
+    await round_trip(nc)
 
     # Merge them: a task per subscription copies its messages into one
     # shared queue. Each iterator ends when its subscription is removed, so
@@ -31,11 +44,16 @@ async def main():
 
     forwarders = [asyncio.create_task(forward(sub)) for sub in subs]
 
-    # Meanwhile, other services (here, one more connection) publish events
-    # about two orders, a little apart. Within one subscription, messages
-    # from a publisher arrive in the order they were sent, but NATS
-    # promises no order *between* subscriptions, which is why the events
-    # are paced here rather than sent in one burst.
+    # Meanwhile another service (here, one more connection) publishes the
+    # events of two orders, all at once.
+    #
+    # What NATS guarantees: the messages of one publisher reach each
+    # subscription in the order they were published. Nothing more: there
+    # is no order between different publishers, and none between
+    # subscriptions. In nats-py each subscription has its own queue, and
+    # the forwarding tasks above take turns, so the merged queue mixes
+    # the three subjects in an order nobody chose: a payment can come out
+    # ahead of the creation of its order, although it was published later.
     events = [
         ("orders.created", "order-1"),
         ("orders.created", "order-2"),
@@ -44,46 +62,42 @@ async def main():
         ("shipments.sent", "order-2"),
         ("shipments.sent", "order-1"),
     ]
-
     publisher = await nats.connect(servers)
+    for subject, order in events:
+        await publisher.publish(subject, order.encode())
+    print(f"published {len(events)} events on {len(subjects)} subjects at once")
 
-    async def publish_events():
-        for subject, order in events:
-            await publisher.publish(subject, order.encode())
-            await asyncio.sleep(0.1)
-
-    publishing = asyncio.create_task(publish_events())
-
-    # The single place where every message is handled. `match` on the
-    # subject picks the new status; state from all three subjects lives in
+    # The single place where every message is handled. Because the merged
+    # order is not the publishing order, the state records which steps
+    # each order has passed, not just the last message seen, and the
+    # status is the furthest step. State from all three subjects lives in
     # one dict, with no locking needed since only this loop touches it.
-    status = {}
+    # The loop keeps, per subject, the orders in the sequence they came,
+    # which is the order NATS does guarantee.
+    step_of = dict(zip(subjects, STEPS, strict=True))
+    passed = {}
+    per_subject = {subject: [] for subject in subjects}
     handled = 0
     while True:
         msg = await merged.get()
         handled += 1
         order = msg.data.decode()
-        match msg.subject:
-            case "orders.created":
-                status[order] = "created"
-            case "payments.received":
-                status[order] = "paid"
-            case "shipments.sent":
-                status[order] = "shipped"
-        print(f"{msg.subject:<18} {order} -> {status[order]}")
+        passed.setdefault(order, set()).add(step_of[msg.subject])
+        per_subject[msg.subject].append(order)
 
         # A condition that depends on several subjects at once is easy
-        # here: stop once every known order has shipped.
-        if all(s == "shipped" for s in status.values()):
-            print(f"all orders shipped after {handled} messages, stopping")
+        # here: stop once every order heard of has passed all three steps.
+        if all(len(done) == len(STEPS) for done in passed.values()):
+            print(f"every order created, paid and shipped after {handled} messages, stopping")
             break
 
-    summary = ", ".join(f"{order}={s}" for order, s in sorted(status.items()))
-    print(f"final status: {summary}")
+    for subject, orders in per_subject.items():
+        print(f"{subject:<18} in publishing order: {', '.join(orders)}")
+    status = {order: max(done, key=STEPS.index) for order, done in passed.items()}
+    print("final status: " + ", ".join(f"{o}={s}" for o, s in sorted(status.items())))
 
     # Unsubscribing ends each `sub.messages` iterator, and with it the
     # forwarding tasks.
-    await publishing
     for sub in subs:
         await sub.unsubscribe()
     await asyncio.gather(*forwarders)

@@ -29,23 +29,26 @@ from google.protobuf.message import DecodeError
 # hand; the result is an ordinary message class either way.
 #
 # The field *numbers*, not the names, are what goes on the wire. The
-# `extra_fields` parameter lets us build a newer version of the schema
+# helper takes a message name and its fields (name, number, type), so we
+# can also build a newer version of the schema, and a different message,
 # later on.
-def build_order_class(extra_fields=()):
-    field = descriptor_pb2.FieldDescriptorProto
-    file = descriptor_pb2.FileDescriptorProto(name="shop/order.proto", package="shop", syntax="proto3")
-    order = file.message_type.add(name="Order")
-    order.field.add(name="id", number=1, type=field.TYPE_INT64)
-    order.field.add(name="item", number=2, type=field.TYPE_STRING)
-    order.field.add(name="quantity", number=3, type=field.TYPE_INT32)
-    for name, number in extra_fields:
-        order.field.add(name=name, number=number, type=field.TYPE_STRING)
+FIELD = descriptor_pb2.FieldDescriptorProto
+ORDER_FIELDS = [("id", 1, FIELD.TYPE_INT64), ("item", 2, FIELD.TYPE_STRING),
+                ("quantity", 3, FIELD.TYPE_INT32)]
+
+
+def build_message_class(name, fields):
+    file = descriptor_pb2.FileDescriptorProto(name=f"shop/{name}.proto", package="shop",
+                                              syntax="proto3")
+    message = file.message_type.add(name=name)
+    for field_name, number, field_type in fields:
+        message.field.add(name=field_name, number=number, type=field_type)
 
     # Each version goes in its own pool, since one pool cannot hold two
     # different definitions of `shop.Order`.
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("shop.Order"))
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(f"shop.{name}"))
 
 
 # A one-line summary of an order, using the fields the class knows about.
@@ -57,7 +60,7 @@ async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     nc = await nats.connect(servers)
 
-    Order = build_order_class()
+    Order = build_message_class("Order", ORDER_FIELDS)
     sub = await nc.subscribe("orders.new")
 
     # `SerializeToString` produces the binary encoding (bytes, despite the
@@ -76,9 +79,9 @@ async def main():
     received = Order.FromString(msg.data)
     print(f"received Order: {describe(received)}")
 
-    # Bytes that are not a valid encoding raise `DecodeError`. As with any
-    # encoding, a subscriber should catch it rather than let one bad
-    # message crash it.
+    # Bytes that are not well-formed protobuf raise `DecodeError`, which a
+    # subscriber should catch rather than let one bad message crash it.
+    # Plain text usually fails this way.
     await nc.publish("orders.new", b"two coffees, please")
     print("published two coffees, please")
     msg = await sub.next_msg(timeout=1)
@@ -87,6 +90,20 @@ async def main():
     except DecodeError as err:
         print(f"rejected: {err}")
 
+    # But parsing checks only the wire format, never that the bytes were
+    # meant as an `Order`. The encoding carries no type name, so another
+    # message type with compatible field numbers, such as this `Payment`
+    # published on the wrong subject, parses without any error into a
+    # nonsense order (as do about 2 in 100 random 12-byte strings). The
+    # subject is the contract; a header naming the type, and checks on
+    # the fields you rely on, catch what parsing cannot.
+    Payment = build_message_class("Payment", [("amount_cents", 1, FIELD.TYPE_INT64),
+                                              ("currency", 2, FIELD.TYPE_STRING)])
+    await nc.publish("orders.new", Payment(amount_cents=4200, currency="EUR").SerializeToString())
+    print("published a Payment on orders.new by mistake")
+    msg = await sub.next_msg(timeout=1)
+    print(f"parsed without error as Order: {describe(Order.FromString(msg.data))}")
+
     # Schemas evolve. Say the publisher moves to a newer schema that adds
     # `string gift_note = 4`, while this subscriber still runs the old
     # code. Protobuf is built for this: the old class parses the message,
@@ -94,7 +111,7 @@ async def main():
     # field instead of failing (it is even written back out if the old
     # code re-serializes the message). This is why a field number, once
     # used, must never be given a different meaning.
-    OrderV2 = build_order_class(extra_fields=[("gift_note", 4)])
+    OrderV2 = build_message_class("Order", ORDER_FIELDS + [("gift_note", 4, FIELD.TYPE_STRING)])
     newer = OrderV2(id=2, item="tea", quantity=1, gift_note="happy birthday")
     await nc.publish("orders.new", newer.SerializeToString())
     print("published Order from the newer schema, with a gift_note")

@@ -7,6 +7,17 @@ import nats
 from nats.errors import TimeoutError
 
 
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
+
+
 async def main():
     servers = os.environ.get("NATS_URL", "nats://127.0.0.1:4222").split(",")
     shops = await nats.connect(servers)
@@ -32,7 +43,7 @@ async def main():
 
     for name, (delay, price) in prices.items():
         await shops.subscribe("quote.coffee", cb=shop(name, delay, price))
-    await shops.flush()
+    await round_trip(shops)
 
     # The requester is a separate client with its own connection.
     client = await nats.connect(servers)
@@ -45,6 +56,12 @@ async def main():
     #
     # Replies are read with `next_msg`, each wait bounded by the time left
     # until the deadline, and the loop also stops once `max_replies` arrive.
+    #
+    # If nobody at all is subscribed to the subject, the server says so at
+    # once: it sends the inbox a message with no payload and a `Status`
+    # header of 503 ("no responders"). `nc.request` turns that into
+    # `NoRespondersError`; here we read the inbox ourselves, so we check
+    # for it, or the status would be taken for an (empty) reply.
     async def scatter_gather(subject, deadline, max_replies=None):
         inbox = client.new_inbox()
         sub = await client.subscribe(inbox)
@@ -60,6 +77,9 @@ async def main():
             try:
                 msg = await sub.next_msg(timeout=remaining)
             except TimeoutError:
+                break
+            if msg.headers and msg.headers.get("Status") == "503":
+                print(f"nobody answers {subject}: no responders")
                 break
             replies.append(msg.data.decode().split())
 
@@ -84,6 +104,11 @@ async def main():
     # enough to go on. The two fastest shops answer first.
     quotes = await scatter_gather("quote.coffee", deadline=0.5, max_replies=2)
     print(f"gathered the first {len(quotes)} quotes: {', '.join(sorted(n for n, _ in quotes))}")
+
+    # Third round: no shop sells tea. Instead of waiting out the deadline,
+    # the gatherer learns at once that nobody is listening.
+    quotes = await scatter_gather("quote.tea", deadline=0.5)
+    print(f"gathered {len(quotes)} tea quotes")
 
     # Draining the shops' connection waits for their handlers to finish,
     # including `slow-brew`'s late answers, which nobody receives anymore.

@@ -6,9 +6,22 @@
 # its uplink is down.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.errors import NoRespondersError
+from nats.js.errors import NotFoundError
+
+
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
 
 
 async def main():
@@ -32,7 +45,7 @@ async def main():
                 await received.put(msg)
 
         await nc.subscribe(f"{name}.>", cb=handle)
-        await nc.flush()
+        await round_trip(nc)
         return received
 
     hub_received = await listen(hub, "hub")
@@ -42,14 +55,15 @@ async def main():
     # leaf forwards `hub.>` messages to the hub and the hub forwards
     # `leaf.>` messages to the leaf. That news crosses the link
     # asynchronously; a request sent in the first moments may find "no
-    # responders", so the first request in each direction retries briefly.
+    # responders", so the first request in each direction tries again,
+    # until a deadline.
     async def request(nc, subject):
-        for _ in range(50):
-            try:
-                return await nc.request(subject, b"", timeout=1)
-            except NoRespondersError:
-                await asyncio.sleep(0.05)
-        raise NoRespondersError
+        async with asyncio.timeout(5):
+            while True:
+                try:
+                    return await nc.request(subject, b"", timeout=1)
+                except NoRespondersError:
+                    await asyncio.sleep(0.05)
 
     reply = await request(leaf, "hub.orders.count")
     print(f"leaf client: request hub.orders.count -> {reply.data.decode()}")
@@ -70,8 +84,11 @@ async def main():
     # in the JetStream domains `hub` and `leaf`. `jetstream()` on the leaf
     # uses the leaf's; naming a domain reaches the other one through the
     # leaf connection. Here the leaf client creates a stream on the hub
-    # and stores an event in it.
+    # and stores an event in it. (Start clean: delete the stream first if
+    # an interrupted run left it.)
     js_hub = leaf.jetstream(domain="hub")
+    with suppress(NotFoundError):
+        await js_hub.delete_stream("EVENTS")
     await js_hub.add_stream(name="EVENTS", subjects=["events.>"])
     ack = await js_hub.publish("events.shift", b"shift 2 started")
     print(f"leaf client: stored events.shift in domain hub -> stream {ack.stream}, seq {ack.seq}")
@@ -83,6 +100,8 @@ async def main():
     leaf_streams = await leaf.jetstream().streams_info()
     print(f"leaf client: streams in domain leaf: {len(leaf_streams)}")
 
+    # Clean up, through the leaf connection again: delete the hub's stream.
+    await js_hub.delete_stream("EVENTS")
     await leaf.drain()
     await hub.drain()
 

@@ -6,10 +6,23 @@
 # for free.
 import asyncio
 import os
+from contextlib import suppress
 
 import nats
 from nats.errors import NoRespondersError
 from nats.js.api import Placement
+from nats.js.errors import NotFoundError
+
+
+# A flush is a round trip: the server answers its PING with a PONG once it
+# has handled everything the client sent before. nats-py 2.16 writes that
+# PING straight to the socket, though, ahead of commands still waiting in
+# its write buffer (a SUB made a moment earlier, say). So flush twice: the
+# first flush pushes the waiting commands out behind its PING, and the
+# second one's PONG confirms the server has handled them.
+async def round_trip(nc):
+    await nc.flush()
+    await nc.flush()
 
 
 async def main():
@@ -20,14 +33,6 @@ async def main():
         return os.environ.get(f"NATS_URL_{node}", "nats://127.0.0.1:4222")
 
     client = await nats.connect(url("EAST_1"))
-
-    # A flush returns once the server has processed everything sent before
-    # it, so after it the server knows about a new subscription. (nats-py
-    # 2.16 can send a flush ahead of a subscription queued just before it,
-    # so we flush twice.)
-    async def round_trip(nc):
-        await nc.flush()
-        await nc.flush()
 
     # A responder is an ordinary queue subscriber. nats-py offers no public
     # way to ask which cluster a connection landed in, so each responder
@@ -43,16 +48,18 @@ async def main():
         await round_trip(nc)
         return nc, sub
 
-    # News of a subscription takes a moment to travel through routes and
-    # gateways. Until it reaches the east client's server, a request there
-    # finds "no responders", so `ask` tries again after a short pause.
+    # A round trip (above) only tells a responder that its own server has
+    # the subscription. News of it takes a moment more to travel through
+    # routes and gateways; until it reaches the east client's server, a
+    # request there finds "no responders", so `ask` tries again after a
+    # short pause, until a deadline.
     async def ask():
-        for _ in range(40):
-            try:
-                return await client.request("weather", b"", timeout=1)
-            except NoRespondersError:
-                await asyncio.sleep(0.05)
-        raise NoRespondersError
+        async with asyncio.timeout(5):
+            while True:
+                try:
+                    return await client.request("weather", b"", timeout=1)
+                except NoRespondersError:
+                    await asyncio.sleep(0.05)
 
     # 1. The only responder is in the west. The east client's request
     # crosses the gateway, and the answer comes back the same way.
@@ -77,14 +84,30 @@ async def main():
 
     # JetStream spans the super-cluster too. A stream can be placed in a
     # chosen cluster; here the east client creates one in the west, and
-    # the stream's info names the cluster that holds it.
+    # the stream's info names the cluster that holds it. (Start clean:
+    # delete it first if an interrupted run left it.)
     js = client.jetstream()
+    with suppress(NotFoundError):
+        await js.delete_stream("WEST_EVENTS")
     await js.add_stream(
         name="WEST_EVENTS", subjects=["west.events.>"], placement=Placement(cluster="west")
     )
     info = await js.stream_info("WEST_EVENTS")
     print(f"stream WEST_EVENTS created from the east, placed in cluster {info.cluster.name}")
 
+    # A warning about this layout. Every stream and consumer is created,
+    # changed and deleted through JetStream's meta group: one Raft group
+    # of all six servers, in both clusters, which acts only with a
+    # majority, four of six. If one region goes down, the other has three:
+    # no majority. Streams that live in the surviving region keep storing
+    # and delivering messages, but creating or deleting any stream or
+    # consumer (ephemeral consumers and KV watchers included) fails
+    # everywhere until the lost region returns. Two regions cannot outvote
+    # each other; with JetStream, run three, or two and a small third
+    # cluster whose only job is to vote.
+    #
+    # Clean up: delete the stream.
+    await js.delete_stream("WEST_EVENTS")
     await east.drain()
     await west.drain()
     await client.drain()
