@@ -41,6 +41,9 @@ def summary(description: str) -> str:
     paragraph = description.strip().split("\n\n")[0]
     window = " ".join(paragraph[:_WINDOW].split())
     window = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", window)  # [text][reference]
+    # [text](url) too: a card is a link already, and a relative url in a
+    # description means something else from the page the card is on.
+    window = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", window)
     match = re.match(r"(.+?[.!?])(\s|$)", window)
     sentence = match.group(1) if match else window
     text = " ".join(render.plain_text(sentence).split())

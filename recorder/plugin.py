@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,9 +161,16 @@ class NbePlugin(BasePlugin[NbeConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         description = self.descriptions.get(page.file.src_uri, "")
-        return render.replace_placeholders(
+        done = render.replace_placeholders(
             self.inline.replace(html), lambda impl_id: self._implementation(impl_id, page),
             self._description(description) if description.strip() else None)
+        # Descriptions, comments and reasons are rendered after MkDocs has
+        # resolved the page's links, so their links to other pages
+        # (`../json/index.md`) are resolved here, the same way.
+        return render.resolve_links(done, page.file.src_uri, self._page_url(files, page),
+                                    lambda uri: log.warning("nbe: %s links to %s, which is not "
+                                                            "a page of the site", page.file.src_uri,
+                                                            uri))
 
     def _implementation(self, impl_id: str, page: Page) -> str:
         example, impl = self.impls[impl_id]
@@ -252,6 +260,14 @@ class NbePlugin(BasePlugin[NbeConfig]):
         local = posixpath.relpath(self._source_uri(impl), self._page_dir(page))
         links.append((f"Download {impl.language.entry}", local))
         return links
+
+    @staticmethod
+    def _page_url(files: Files, page: Page) -> Callable[[str], str | None]:
+        """uri of a source file -> its URL relative to page, or None."""
+        def url(uri: str) -> str | None:
+            target = files.get_file_from_path(uri)
+            return target.url_relative_to(page.file) if target is not None else None
+        return url
 
     @staticmethod
     def _page_dir(page: Page) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -299,3 +300,22 @@ def replace_placeholders(page_html: str, render: Callable[[str], str],
         page_html = page_html.replace(_DESCRIPTION_HTML,
                                       f'<div class="nbe-description">{description}</div>', 1)
     return _PLACEHOLDER_HTML.sub(lambda m: render(m.group(1)), page_html)
+
+
+_MD_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
+
+
+def resolve_links(page_html: str, page_uri: str, url_of: Callable[[str], str | None],
+                  missing: Callable[[str], None]) -> str:
+    """Relative links to Markdown files (`../json/index.md#x`) in HTML made
+    outside MkDocs' own pass, pointed at the pages' URLs as MkDocs would;
+    a link to no page is reported through missing and left as it was."""
+    def swap(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri),
+                                                   html.unescape(match.group(1))))
+        url = url_of(target)
+        if url is None:
+            missing(target)
+            return match.group(0)
+        return f'href="{html.escape(url)}{match.group(2) or ""}"'
+    return _MD_LINK.sub(swap, page_html)

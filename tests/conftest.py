@@ -85,6 +85,9 @@ def build_site(tmp: Path, examples: Path, extra: str = "",
     player = ROOT / "node_modules/asciinema-player/dist/bundle"
     config = config.replace("examples_dir: examples", f"examples_dir: {examples}\n"
                             f"      player_dir: {player}" + extra)
+    for line in top.splitlines():  # a key given on top replaces the project's
+        key = line.split(":", 1)[0]
+        config = "\n".join(c for c in config.split("\n") if not c.startswith(key + ":"))
     cfg = tmp / "mkdocs.yml"
     cfg.write_text(top + config)
     return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(cfg)],

@@ -88,3 +88,26 @@ def test_a_missing_language_can_say_why(tmp_path: Path) -> None:
     # The reason is Markdown from the tree: sanitised like every other.
     assert "<script>" not in why and "javascript:" not in why
     assert "<li><strong>Java</strong>: Nothing" in why
+
+
+def test_links_between_pages_in_descriptions_comments_and_reasons(tmp_path: Path) -> None:
+    examples = _tree(tmp_path)
+    other = examples / "messaging" / "other"
+    (other / "go").mkdir(parents=True)
+    (other / "go/main.go").write_text(
+        "package main\n\n// See [hello](../hello/index.md#go) first.\nfunc main() {}\n")
+    (other / "meta.yaml").write_text(
+        "title: Other\ndescription: Read [Hello](../hello/index.md) first.\n"
+        "not_available:\n  python: 'See [the Go tab](../hello/index.md).'\n")
+    result = build_site(tmp_path, examples, extra="\n      allow_stale: true")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/messaging/other/index.html").read_text()
+    assert 'Read <a href="../hello/" rel="noopener noreferrer">Hello</a> first.' in page
+    assert 'See <a href="../hello/" rel="noopener noreferrer">the Go tab</a>.' in page  # reason
+    assert 'See <a href="../hello/#go" rel="noopener noreferrer">hello</a> first.' in page
+    assert "index.md" not in page
+    # A link to no page is named, and fails a strict build.
+    (other / "meta.yaml").write_text("title: Other\ndescription: See [x](../nowhere/index.md).\n")
+    broken = build_site(tmp_path, examples, extra="\n      allow_stale: true")
+    assert broken.returncode == 1
+    assert "messaging/other/index.md links to messaging/nowhere/index.md" in broken.stderr
