@@ -333,7 +333,7 @@ def _per_language(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], 
     return tuple(found)
 
 
-_REASON_LIMIT = 400
+_REASON_LIMIT = 600
 _ACTIONS = ("stop", "start", "restart", "lame-duck")
 _SERVER = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 
