@@ -1,8 +1,9 @@
 """What a recording was made from, and whether it still matches.
 
 The fingerprint hashes every input that can change what a recording shows:
-the files of the language folder (outputs excluded), the example's
-meta.yaml and server configs, the topology, the pinned nats-server, the
+the files of the language folder (outputs excluded), what of the example's
+meta.yaml the run depends on (time limit, server steps, this language's
+expected patterns), its server config, the topology, the pinned nats-server, the
 client library's version as the tree's lock file pins it, and the
 recorder's format version. Toolchain versions (Python 3.11.7, go 1.26.8)
 are recorded and shown, but are not inputs: a new machine, or one without
@@ -42,7 +43,7 @@ def inputs(example: Example, impl: Implementation) -> dict[str, str]:
     found: dict[str, str] = {"format": FORMAT_VERSION}
     for path in source_files(impl.path):
         found["file " + path.relative_to(impl.path).as_posix()] = sha(path.read_bytes())
-    found["meta.yaml"] = sha(example.meta_path.read_bytes())
+    found["meta.yaml"] = _run_meta(example, impl)
     topo = example.topology
     found["topology"] = f"{topo.kind}" + (f"x{topo.size}" if topo.kind != "single" else "") \
         + (f" in {topo.regions} regions" if topo.regions != 2 else "")
@@ -53,6 +54,18 @@ def inputs(example: Example, impl: Implementation) -> dict[str, str]:
     if pinned:
         found["client " + pinned[0]] = pinned[1]
     return found
+
+
+def _run_meta(example: Example, impl: Implementation) -> str:
+    """What of meta.yaml a recording depends on: the time limit, the server
+    steps and the patterns that judge this language's output. The title,
+    description, aliases and other languages' patterns only change the
+    page, so editing them makes no recording stale."""
+    import json
+
+    steps = [[s.when, s.do, s.server] for s in example.steps]
+    return sha(json.dumps({"timeout": example.timeout, "steps": steps,
+                           "expect": list(example.expect_for(impl.language.folder))}))
 
 
 def digest(found: dict[str, str]) -> str:

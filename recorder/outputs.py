@@ -20,7 +20,7 @@ from typing import Any
 from .errors import TreeError
 
 # Bumped when what a recording holds changes, so every one is made again.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 
 class State(enum.Enum):

@@ -45,3 +45,20 @@ def test_language_filters_check_list_and_record(tmp_path: Path) -> None:
     assert "stale" in nbe(*args, "list", "-l", "go").stdout
     bad = nbe(*args, "list", "-l", "cobol")
     assert bad.returncode == 1 and "--language 'cobol' is not a language folder" in bad.stderr
+
+
+def test_only_what_a_run_depends_on_in_meta_makes_it_stale(tmp_path: Path) -> None:
+    root = copy_examples(tmp_path, languages=("python", "go"))
+    args = ("--examples", str(root))
+    assert nbe(*args, "check").returncode == 0
+    meta = root / "messaging/request-reply/meta.yaml"
+    # The page's words, and another language's patterns: no recording changes.
+    meta.write_text(meta.read_text().replace("title: Request-Reply", "title: Request and Reply")
+                    + "expect_by_language:\n  go: ['hello, joe']\n")
+    check = nbe(*args, "check")
+    assert check.stdout.splitlines() == [
+        "stale    messaging/request-reply/go: changed: meta.yaml"], check.stdout
+    # This language's patterns, the time limit or a step: its recording is stale.
+    meta.write_text(meta.read_text() + "timeout: 20\n")
+    assert "stale    messaging/request-reply/python: changed: meta.yaml" in nbe(
+        *args, "check").stdout
