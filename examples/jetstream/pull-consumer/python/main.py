@@ -59,9 +59,10 @@ async def main():
     # moved to 8 while `ack_floor` stops at 6: two messages are out with
     # the application. If they are never acked, the server redelivers them
     # once the consumer's ack wait (30 s by default) runs out. Here they
-    # are acked a moment later; the Redelivery example shows the other
-    # outcomes: `nak` (redeliver now or after a delay), `in_progress`
-    # (more time), `term` (give up), and the consumer's `max_deliver`.
+    # are acked a moment later; [Redelivery](../redelivery/index.md) shows
+    # the other outcomes: `nak` (redeliver now or after a delay),
+    # `in_progress` (more time), `term` (give up), and the consumer's
+    # `max_deliver`.
     msgs = await sub.fetch(4, timeout=1)
     print("batch 2:", ", ".join(m.subject for m in msgs))
     for msg in msgs[:2]:

@@ -67,9 +67,9 @@ async def main():
     # delivered and not acknowledged stays in the stream, to be delivered
     # again once its ack wait runs out. A worker can also act sooner: ask
     # for redelivery (`nak`, optionally after a delay), ask for more time
-    # (`in_progress`) or give up on the job (`term`). The Redelivery
-    # example shows each of them, and how `max_deliver` stops a job that
-    # keeps failing.
+    # (`in_progress`) or give up on the job (`term`).
+    # [Redelivery](../redelivery/index.md) shows each of them, and how
+    # `max_deliver` stops a job that keeps failing.
     resize = await js.pull_subscribe("jobs.resize.>", durable="resize")
     msgs = await resize.fetch(3, timeout=1)
     for msg in msgs[:2]:
