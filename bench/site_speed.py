@@ -79,6 +79,7 @@ def main() -> None:
         site_dir = Path(tmp) / "ours"
         config = Path(tmp) / "ours.yml"
         config.write_text(ours.read_text().replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+                          .replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
                           .replace("site_dir: site", f"site_dir: {site_dir}")
                           .replace("examples_dir: examples",
                                    f"examples_dir: {ROOT / 'examples'}\n      player_dir: "

@@ -59,6 +59,7 @@ class NbePlugin(BasePlugin[NbeConfig]):
         self.impls: dict[str, tuple[Example, Implementation]] = {}
         self.descriptions: dict[str, str] = {}  # page source path -> its description
         self.inline = render.Inline(self._prose_html)
+        self.code = render.CodeBlocks()
         self.md: markdown.Markdown | None = None
         self.prose_md: markdown.Markdown | None = None
 
@@ -172,6 +173,9 @@ class NbePlugin(BasePlugin[NbeConfig]):
                                                             "a page of the site", page.file.src_uri,
                                                             uri))
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self.code.fill(output)
+
     def _implementation(self, impl_id: str, page: Page) -> str:
         example, impl = self.impls[impl_id]
         view = self._view(example, impl, page)
@@ -184,12 +188,9 @@ class NbePlugin(BasePlugin[NbeConfig]):
             sections = literate.parse(impl.entry.read_text(encoding="utf-8"), impl.language)
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {impl.entry}: cannot be read as UTF-8 text ({err})") from None
-        text = render.implementation_markdown(impl, sections, view, self.config,
-                                              self._source_links(impl, page), self._prose,
-                                              self._configs(example))
-        assert self.md is not None
-        self.md.reset()
-        body = self.md.convert(text)
+        body = render.implementation_html(impl, sections, view, self.config,
+                                          self._source_links(impl, page), self._prose,
+                                          self.code, self._configs(example))
         lang = impl.language.folder
         return f'<div class="nbe-implementation" data-language="{lang}">{body}</div>'
 

@@ -103,13 +103,6 @@ class RecordingView:
     run_time: float = 0.0  # seconds the program ran, from output.json
 
 
-def fence(text: str, lang: str = "") -> str:
-    """A fenced block that no backtick run inside text can close."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{lang}\n{text}\n{ticks}"
-
-
 def slug(impl: Implementation) -> str:
     return impl.language.folder
 
@@ -183,59 +176,102 @@ def prose_markdown(prose: str) -> str:
     return "\n".join(out)
 
 
-def sections_markdown(sections: list[Section], lexer: str,
-                      prose_html: Callable[[str], str]) -> str:
+def sections_html(sections: list[Section], lexer: str, prose_html: Callable[[str], str],
+                  code_html: Callable[[str, str], str]) -> str:
     """Prose next to code. The prose arrives as HTML already (Markdown with
-    raw HTML escaped, so a comment cannot inject markup); the code is a
-    fenced block for the site's highlighter."""
-    parts = ['<div class="nbe-sections" markdown>']
+    raw HTML escaped, so a comment cannot inject markup); the code is
+    code_html(code, lexer) (see CodeBlocks)."""
+    parts = ['<div class="nbe-sections">']
     for section in sections:
-        parts.append('<div class="nbe-section" markdown>')
+        parts.append('<div class="nbe-section">')
         parts.append(f'<div class="nbe-prose">\n{prose_html(prose_markdown(section.prose))}'
                      "\n</div>")
-        parts.append('<div class="nbe-code" markdown>\n')
-        if section.code:
-            parts.append(fence(section.code, lexer))
-        parts.append("\n</div>\n</div>")
+        code = code_html(section.code, lexer) if section.code else ""
+        parts.append(f'<div class="nbe-code">{code}</div>\n</div>')
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def implementation_markdown(impl: Implementation, sections: list[Section],
-                            view: RecordingView, playback: Any,
-                            sources: list[tuple[str, str]],
-                            prose_html: Callable[[str], str],
-                            configs: Sequence[tuple[str, str]] = ()) -> str:
-    """Everything in one language tab, as Markdown with HTML blocks."""
+class CodeBlocks:
+    """The programs' code, highlighted once with Pygments (as the site's
+    highlighter would: same markup and classes). Until a page is finished,
+    its code stands there as plain text, and the highlighted version takes
+    its place only then: the search index, built in between, gets the same
+    words from one text node per block instead of a tag per token (indexing
+    those tags took most of the build's time)."""
+
+    _SLOT = re.compile(r"<!-- nbe-code ([0-9a-f]{16}) -->.*?<!-- /nbe-code -->", re.S)
+
+    def __init__(self) -> None:
+        from pygments.formatters import HtmlFormatter
+
+        self.blocks: dict[str, str] = {}
+        self.formatter = HtmlFormatter(nowrap=True)
+        self.lexers: dict[str, Any] = {}
+
+    def _lexer(self, name: str) -> Any:
+        if name not in self.lexers:
+            from pygments.lexers import get_lexer_by_name
+            from pygments.util import ClassNotFound
+
+            try:
+                self.lexers[name] = get_lexer_by_name(name)
+            except ClassNotFound:
+                self.lexers[name] = get_lexer_by_name("text")
+        return self.lexers[name]
+
+    def __call__(self, code: str, lexer: str) -> str:
+        from pygments import highlight
+
+        key = hashlib.sha256(f"{lexer}\0{code}".encode()).hexdigest()[:16]
+        if key not in self.blocks:
+            body = highlight(code, self._lexer(lexer), self.formatter)
+            self.blocks[key] = ('<div class="highlight"><pre><span></span><code>'
+                                f"{body}</code></pre></div>")
+        plain = f"<pre><code>{html.escape(code, quote=False)}\n</code></pre>"
+        return f"<!-- nbe-code {key} -->{plain}<!-- /nbe-code -->"
+
+    def fill(self, page_html: str) -> str:
+        return self._SLOT.sub(lambda m: self.blocks.get(m.group(1), ""), page_html)
+
+
+def implementation_html(impl: Implementation, sections: list[Section], view: RecordingView,
+                        playback: Any, sources: list[tuple[str, str]],
+                        prose_html: Callable[[str], str], code_html: Callable[[str, str], str],
+                        configs: Sequence[tuple[str, str]] = ()) -> str:
+    """Everything in one language tab, as HTML. Nothing here goes through
+    Markdown: the prose arrives rendered and sanitised, every text from the
+    tree is escaped, and every block of code, console or output is
+    code_html(text, lexer)."""
     key = slug(impl)
-    out = ['<div class="nbe-run" markdown>\n', fence(f"$ nbe run {impl.id}", "console"), ""]
-    links = [f"[Jump to the output](#output-{key})", f"[Jump to the recording](#recording-{key})"]
-    links += [f"[{label}]({url})" for label, url in sources]
-    out += [" · ".join(links), "\n</div>\n"]
+    links = [("Jump to the output", f"#output-{key}"),
+             ("Jump to the recording", f"#recording-{key}"), *sources]
+    out = ['<div class="nbe-run">', code_html(f"$ nbe run {impl.id}", "console"),
+           "<p>" + " · ".join(f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
+                             for label, url in links) + "</p>", "</div>"]
     if view.state is not State.FRESH:
-        out += [warning(impl, view), ""]
+        out.append(warning(impl, view))
     for name, text in configs:
-        out += [f'<details class="note nbe-config" open markdown>\n<summary>The server '
-                f"configuration: {html.escape(name)}</summary>\n",
-                fence(text.rstrip("\n"), "text"), "",
+        out += [f'<details class="note nbe-config" open><summary>The server configuration: '
+                f"{html.escape(name)}</summary>", code_html(text.rstrip("\n"), "text"),
                 '<p class="nbe-note">The recorder fills in the <code>{{...}}</code> '
                 "placeholders, and makes the server listen on 127.0.0.1 on ports it "
-                "chooses.</p>\n</details>", ""]
-    out += [sections_markdown(sections, impl.language.lexer, prose_html), ""]
-    out += [f'<h3 id="output-{key}">Output</h3>', ""]
+                "chooses.</p></details>"]
+    out.append(sections_html(sections, impl.language.lexer, prose_html, code_html))
+    out.append(f'<h3 id="output-{key}">Output</h3>')
     if view.output is not None:
-        out += [fence(view.output.rstrip("\n") or "(no output)", "text"), ""]
+        out.append(code_html(view.output.rstrip("\n") or "(no output)", "text"))
     else:
-        out += ['<p class="nbe-none">Not recorded yet.</p>', ""]
-    out += [f'<h3 id="recording-{key}">Recording</h3>', ""]
-    out += [player(view, playback.speed, playback.idle_time_limit), ""]
+        out.append('<p class="nbe-none">Not recorded yet.</p>')
+    out += [f'<h3 id="recording-{key}">Recording</h3>',
+            player(view, playback.speed, playback.idle_time_limit)]
     return "\n".join(out)
 
 
 def warning(impl: Implementation, view: RecordingView) -> str:
     what = view.state.phrase
     detail = f" ({html.escape(view.detail)})" if view.detail else ""
-    return (f'<div class="admonition warning nbe-warning" markdown>\n'
+    return (f'<div class="admonition warning nbe-warning">\n'
             f'<p class="admonition-title">The recording {what}</p>\n\n'
             f'<p>The output and recording below do not match this program{detail}. '
             f'Regenerate them with <code>nbe record {html.escape(impl.id)}</code>.</p>\n</div>')

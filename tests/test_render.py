@@ -5,10 +5,15 @@ from __future__ import annotations
 from recorder import render
 
 
-def test_a_fence_is_longer_than_any_backtick_run_inside() -> None:
-    text = "a ``` b ```` c"
-    fenced = render.fence(text, "text")
-    assert fenced.startswith("`````text\n") and fenced.endswith("\n`````")
+def test_code_is_highlighted_as_the_site_would_and_filled_in_last() -> None:
+    code = render.CodeBlocks()
+    slot = code('echo "<b>" # ``` fence', "bash")
+    # Until the page is finished: the plain text, escaped, for the search index.
+    assert '<pre><code>echo "&lt;b&gt;" # ``` fence\n</code></pre>' in slot
+    page = code.fill(f"<p>before</p>{slot}<p>after</p>")
+    assert page.startswith('<p>before</p><div class="highlight"><pre><span></span><code>')
+    assert '<span class="nb">echo</span>' in page and "&lt;b&gt;" in page
+    assert page.endswith("</code></pre></div><p>after</p>")
 
 
 def test_a_list_right_under_a_sentence_becomes_a_list() -> None:
