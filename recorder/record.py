@@ -8,7 +8,7 @@ import re
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +33,9 @@ class Result:
     tail: str  # last lines of the output (and server log) when it failed
     duration: float  # seconds of the program's run
     diff: str = ""  # unified diff of output.txt, when a recording replaced one that differed
+    # Where the time went, in seconds: build, servers (starting and stopping
+    # them), session (the recorded terminal, typing and program included).
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -119,6 +122,8 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
     inputs = fingerprint.inputs(example, impl)
     digest = fingerprint.digest(inputs)
     runner = runners.get(impl.language.folder)
+    phases: dict[str, float] = {}
+    started_at = time.monotonic()
     try:
         build(impl, examples_root)
     except BuildFailed as err:
@@ -131,8 +136,11 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
     server_log = ""
     if cancelled.is_set():
         return Result(impl.id, False, "cancelled", "", 0.0)
+    phases["build"] = elapsed(started_at)
+    session = 0.0
     try:
         with servers.start(example.topology, run_id, example.path) as started:
+            session_at = time.monotonic()
             env = dict(os.environ)
             env.update(started.env)
             env["NBE_EXAMPLES"] = str(examples_root)
@@ -142,12 +150,15 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
                                       run_id, example.timeout, typing_delay,
                                       on_output=events.feed if events else None)
             step_problems = events.finish() if events else []
+            session = elapsed(session_at)
             server_log = started.log_tail()
     except ServerError as err:
         if cancelled.is_set():
             return Result(impl.id, False, "cancelled", "", 0.0)
         _record_failure(impl, digest, "its servers did not start")
         return Result(impl.id, False, "its servers did not start", str(err), 0.0)
+    phases["session"] = session
+    phases["servers"] = elapsed(started_at) - phases["build"] - session
     if cancelled.is_set():
         return Result(impl.id, False, "cancelled", "", capture.duration)
     failure = _judge(example, impl, capture, runner.crash)
@@ -157,7 +168,7 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
         _record_failure(impl, digest, failure)
         shown = tail(capture.text) or tail(capture.log)
         return Result(impl.id, False, failure, shown + "\n" + tail(server_log, 8),
-                      capture.duration)
+                      capture.duration, phases=phases)
     assert capture.cast is not None
     cast_text = castmod.dumps(capture.cast)
     record = RecordFile(
@@ -172,7 +183,7 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
     _write_atomic(impl.text_path, capture.text)
     _write_atomic(impl.record_path, record.dumps())
     impl.failure_path.unlink(missing_ok=True)
-    return Result(impl.id, True, "", "", capture.duration, changed)
+    return Result(impl.id, True, "", "", capture.duration, changed, phases)
 
 
 def _text_diff(impl: Implementation, new: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from types import TracebackType
 
 from rich.console import Console
@@ -34,6 +35,8 @@ class Reporter:
         self.lock = threading.Lock()
         self.progress: Progress | None = None
         self.task: TaskID | None = None
+        self.begun = time.monotonic()
+        self.first_start: float | None = None  # when the first recording began
 
     def __enter__(self) -> Reporter:
         if self.interactive and self.plan.to_record:
@@ -57,6 +60,8 @@ class Reporter:
                            "(cached afterwards)", markup=False)
 
     def started(self, impl: Implementation, why: str) -> None:
+        if self.first_start is None:
+            self.first_start = time.monotonic()
         with self.lock:
             if self.progress and self.task is not None:
                 self.progress.update(self.task, description=impl.id)
@@ -126,6 +131,22 @@ class Reporter:
             table.add_row("not run", str(not_run), "stopped after the first failure "
                                                    "(use --keep-going to record the rest)")
         self.err.print(table)
+        if self.results:
+            self.err.print(self.timing(), markup=False)
+
+    def timing(self) -> str:
+        """Where the time went: wall time, then each phase summed over the
+        recordings (in parallel jobs, the sums exceed the wall time)."""
+        wall = time.monotonic() - self.begun
+        sums: dict[str, float] = {}
+        for result in self.results:
+            for phase, seconds in result.phases.items():
+                sums[phase] = sums.get(phase, 0.0) + seconds
+        spent = " + ".join(f"{name} {sums.get(name, 0.0):.1f} s"
+                           for name in ("build", "servers", "session"))
+        before = (self.first_start or self.begun) - self.begun
+        return (f"time: {wall:.1f} s wall, of which {before:.1f} s preparing languages before "
+                f"the first recording; summed over recordings: {spent}")
 
 
 def _fence(text: str, lang: str = "") -> str:
