@@ -33,22 +33,31 @@ server_text(void)
     return after != NULL ? after + 3 : text;
 }
 
-// Create a durable pull consumer on ORDERS from a configuration, then bind
-// a subscription to it: with `Stream` and `Consumer` set in the subscribe
-// options, `js_PullSubscribe` uses the consumer as it is.
+// Bind a subscription to an existing pull consumer of ORDERS: with
+// `Stream` and `Consumer` set in the subscribe options, `js_PullSubscribe`
+// uses the consumer as it is.
 static natsSubscription *
-consumer(jsCtx *js, jsConsumerConfig *cfg)
+bind(jsCtx *js, const char *name)
 {
     natsSubscription *sub = NULL;
     jsErrCode jerr = 0;
     jsSubOptions so;
-    cfg->AckPolicy = js_AckExplicit;
-    check(js_AddConsumer(NULL, js, "ORDERS", cfg, NULL, &jerr), jerr, "add consumer");
     jsSubOptions_Init(&so);
     so.Stream = "ORDERS";
-    so.Consumer = cfg->Durable;
+    so.Consumer = name;
     check(js_PullSubscribe(&sub, js, "orders.>", NULL, NULL, &so, &jerr), jerr, "bind");
     return sub;
+}
+
+// Create a durable pull consumer on ORDERS from a configuration, then bind
+// a subscription to it.
+static natsSubscription *
+consumer(jsCtx *js, jsConsumerConfig *cfg)
+{
+    jsErrCode jerr = 0;
+    cfg->AckPolicy = js_AckExplicit;
+    check(js_AddConsumer(NULL, js, "ORDERS", cfg, NULL, &jerr), jerr, "add consumer");
+    return bind(js, cfg->Durable);
 }
 
 // Print how many messages a batch holds, and their subjects.
@@ -151,6 +160,14 @@ main(void)
     for (int i = 0; i < list.Count; i++)
         check(natsMsg_AckSync(list.Msgs[i], NULL, &jerr), jerr, "ack");
     natsMsgList_Destroy(&list);
+
+    // The fetch that timed out can leave the server's late notice that its
+    // request expired (a "408 Request Timeout" status message) in the
+    // subscription, and nats.c 3.4.1 would take it for the end of the next
+    // fetch there. A fresh subscription, bound to the same consumer, avoids
+    // that.
+    natsSubscription_Destroy(worker);
+    worker = bind(js, "worker");
     check(natsSubscription_Fetch(&list, worker, 5, 500, &jerr), jerr, "fetch");
     print_batch("acked them, fetch(5):", &list);
     natsMsgList_Destroy(&list);
