@@ -24,6 +24,7 @@ import io.nats.client.api.StreamConfiguration;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -118,11 +119,22 @@ public class Main {
             dispatcher.unsubscribe(sub);
 
             // While no one is subscribed, the server holds delivery back.
-            // Two more events are published; subscribing again with the
-            // same durable name binds to the same consumer (jnats looks it
-            // up and subscribes to its deliver subject), which resumes
-            // after the last message it delivered and sends only the new
-            // ones.
+            // It learns of the unsubscription a moment after it handles it,
+            // though, and a message published in between would be sent to
+            // nobody and redelivered only after the ack wait (30 s). So we
+            // wait, with a deadline, until the consumer info no longer says
+            // `push_bound`. Two more events are then published; subscribing
+            // again with the same durable name binds to the same consumer
+            // (jnats looks it up and subscribes to its deliver subject),
+            // which resumes after the last message it delivered and sends
+            // only the new ones.
+            Instant deadline = Instant.now().plusSeconds(5);
+            while (jsm.getConsumerInfo("EVENTS", "audit").isPushBound()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the consumer stayed bound");
+                }
+                Thread.sleep(20);
+            }
             js.publish("events.7", "event 7".getBytes(StandardCharsets.UTF_8));
             js.publish("events.8", "event 8".getBytes(StandardCharsets.UTF_8));
             received.clear();
