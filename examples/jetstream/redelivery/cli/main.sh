@@ -97,18 +97,20 @@ nats request --raw "$ack" "+ACK" > /dev/null
 
 # 2. `+WPI` says "still on it": each one restarts the ack wait. This job
 # takes 2.5 s while the ack wait is 1 s, so the worker sends one every half
-# second (the `sleep` stands for the work). Meanwhile a second worker
-# pulling from the same consumer gets nothing: the job is not redelivered
-# behind the first worker's back. (`+WPI` may be sent any number of times;
-# `+ACK`, `-NAK` and `+TERM` end the delivery.)
+# second: one `nats pub` with `--count 5 --sleep 500ms` sends five, half a
+# second apart, from a single process (starting a process for each could
+# take longer than the ack wait on a busy machine). It runs in the
+# background while a second worker pulls from the same consumer, and gets
+# nothing: the job is not redelivered behind the first worker's back.
+# (`+WPI` may be sent any number of times; `+ACK`, `-NAK` and `+TERM` end
+# the delivery.)
 nats pub -J --quiet jobs.2 "render video"
 pull main 3000 && take
 echo "$subject delivery $delivery: 2.5 s of work, in_progress every 0.5 s"
+nats pub --quiet --count 5 --sleep 500ms -- "$ack" "+WPI" &
+progress=$!
 pull second 2000
-for _ in 1 2 3 4 5; do
-  sleep 0.5
-  nats pub --quiet "$ack" "+WPI"
-done
+wait "$progress"
 if take; then
   echo "jobs.2 second worker meanwhile: got it: redelivered!"
 else
