@@ -100,7 +100,6 @@ public class Main {
             // on, with a deadline.
             Queue<String> received = new ConcurrentLinkedQueue<>();
             AtomicReference<CountDownLatch> caughtUp = new AtomicReference<>(new CountDownLatch(1));
-            Dispatcher dispatcher = nc.createDispatcher();
             PushSubscribeOptions audit = PushSubscribeOptions.builder().durable("audit").build();
             MessageHandler auditHandler = msg -> {
                 received.add(msg.getSubject());
@@ -113,21 +112,31 @@ public class Main {
                     caughtUp.get().countDown();
                 }
             };
+
+            // The dispatcher gets the same handler as its default, for the
+            // second subscription below: jnats 2.26 sends a subscription's
+            // SUB before it files the handler under it, and a consumer that
+            // already has messages waiting starts delivering as soon as the
+            // SUB arrives. A message that beats the filing finds no handler
+            // and, without a default one, is dropped (and redelivered only
+            // after the ack wait); we saw it in about 1 run in 8 on a busy
+            // machine. A new consumer is not affected: jnats subscribes
+            // first and creates the consumer after.
+            Dispatcher dispatcher = nc.createDispatcher(auditHandler);
             sub = js.subscribe("events.>", dispatcher, auditHandler, false, audit);
             await(caughtUp.get());
             System.out.printf("%-20s %s%n", "durable audit:", String.join(" ", received));
             dispatcher.unsubscribe(sub);
 
             // While no one is subscribed, the server holds delivery back.
-            // It learns of the unsubscription a moment after it handles it,
-            // though, and a message published in between would be sent to
-            // nobody and redelivered only after the ack wait (30 s). So we
-            // wait, with a deadline, until the consumer info no longer says
-            // `push_bound`. Two more events are then published; subscribing
-            // again with the same durable name binds to the same consumer
-            // (jnats looks it up and subscribes to its deliver subject),
-            // which resumes after the last message it delivered and sends
-            // only the new ones.
+            // The consumer info says `push_bound` while a subscriber
+            // listens on its deliver subject; waiting (with a deadline)
+            // until it no longer does makes sure the consumer has noticed
+            // that nobody is there before anything is published. Two more
+            // events are then published; subscribing again with the same
+            // durable name binds to the same consumer (jnats looks it up and
+            // subscribes to its deliver subject), which resumes after the
+            // last message it delivered and sends only the new ones.
             Instant deadline = Instant.now().plusSeconds(5);
             while (jsm.getConsumerInfo("EVENTS", "audit").isPushBound()) {
                 if (Instant.now().isAfter(deadline)) {
