@@ -40,9 +40,13 @@ def make_copies(dest: Path, count: int, with_outputs: bool) -> Path:
     (root / "bench").mkdir(parents=True)
     (root / "meta.yaml").write_text("categories: [bench]\n")
     (root / "bench" / "meta.yaml").write_text("title: Bench\n")
-    ignore = None if with_outputs else shutil.ignore_patterns("output.*")
+    outputs = [] if with_outputs else ["output.*"]
+    # The Python implementation only: the other languages' lock files are
+    # not part of this tree.
+    others = [p.name for p in SOURCE.iterdir() if p.is_dir() and p.name != "python"]
     for i in range(count):
-        shutil.copytree(SOURCE, root / "bench" / f"copy-{i:03d}", ignore=ignore)
+        shutil.copytree(SOURCE, root / "bench" / f"copy-{i:03d}",
+                        ignore=shutil.ignore_patterns(*outputs, *others))
     return root
 
 

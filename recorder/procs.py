@@ -68,10 +68,23 @@ def _others() -> Iterator[psutil.Process]:
     return (p for p in psutil.process_iter() if p.pid != me)
 
 
-def marked(key: str, *values: str) -> list[int]:
-    """Live processes whose environment holds key=<one of values>."""
+def marked(key: str, *values: str, since: float | None = None) -> list[int]:
+    """Live processes whose environment holds key=<one of values>. With
+    since (a time.time()), only processes started then or later are read:
+    a run's processes cannot be older than the run, and reading every
+    process's environment is most of the cost on a busy machine."""
     wanted = set(values)
-    return [p.pid for p in _others() if _environ(p).get(key) in wanted]
+    found = []
+    for proc in _others():
+        if since is not None:
+            try:
+                if proc.create_time() < since - 1:  # a second of clock granularity
+                    continue
+            except psutil.Error:
+                continue
+        if _environ(proc).get(key) in wanted:
+            found.append(proc.pid)
+    return found
 
 
 def _start_time(pid: int) -> str | None:
@@ -204,15 +217,15 @@ def _wait(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
     return alive
 
 
-def kill_marked(key: str, *values: str, grace: float = 1.0) -> int:
-    """End every process marked with one of values: terminate(), then kill
-    whatever is still marked (a process may fork while we look). Returns
-    how many processes were signalled."""
+def kill_marked(key: str, *values: str, grace: float = 1.0, since: float | None = None) -> int:
+    """End every process marked with one of values (started at since or
+    later, when given): terminate(), then kill whatever is still marked (a
+    process may fork while we look). Returns how many were signalled."""
     if not values:
         return 0
-    count = terminate(processes(marked(key, *values)), grace)
+    count = terminate(processes(marked(key, *values, since=since)), grace)
     for _ in range(20):
-        rest = [p for p in processes(marked(key, *values)) if _running(p)]
+        rest = [p for p in processes(marked(key, *values, since=since)) if _running(p)]
         if not rest:
             break
         terminate(rest, grace=0)

@@ -99,11 +99,12 @@ def record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limi
     terminal and record the session; stop the program at `limit` seconds.
     on_output gets what the command prints, as it comes (server steps)."""
     tmp = Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec")))
+    began = time.time()
     try:
         return _record(shlex.join(command), env, cwd, run_id, limit, typing_delay / 1000, tmp,
                        on_output)
     finally:
-        procs.kill_marked(procs.MARKER, run_id, grace=0.5)
+        procs.kill_marked(procs.MARKER, run_id, grace=0.5, since=began)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -208,3 +208,16 @@ def test_a_new_client_pin_makes_only_its_language_stale(tmp_path: Path, folder: 
     assert stale == {i for i in after if i.endswith("/" + folder)}
     detail = after[f"messaging/request-reply/{folder}"].detail
     assert re.search(r"client \S+ \S+ -> \S+", detail), detail
+
+
+def test_a_tree_without_its_lock_file_says_so(tmp_path: Path) -> None:
+    _need("node")
+    root = copy_examples(tmp_path, outputs=False, languages=("node", "java"))
+    for name in ("package.json", "package-lock.json", "pom.xml"):
+        (root / name).unlink()
+    result = nbe("--examples", str(root), "record", timeout=300)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (f"FAILED    messaging/request-reply/node: {root / 'package.json'} is missing; the "
+            "JavaScript examples' packages are pinned there") in result.stderr
+    assert f"{root / 'pom.xml'} is missing" in result.stderr

@@ -36,7 +36,8 @@ class JavaRunner(Runner):
     crash = re.compile(r'^Exception in thread "', re.MULTILINE)
 
     def _deps(self, root: Path) -> Path:
-        return self.cache() / f"deps-{sha((root / 'pom.xml').read_bytes())}"
+        pom = root / "pom.xml"
+        return self.cache() / f"deps-{sha(pom.read_bytes() if pom.is_file() else b'')}"
 
     def unavailable(self, root: Path, thorough: bool = True) -> str | None:
         why = missing("java", "javac")

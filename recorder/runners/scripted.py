@@ -152,7 +152,8 @@ class NodeRunner(Runner):
         return None
 
     def _deps(self, root: Path) -> Path:
-        lock = [(root / name).read_bytes() for name in ("package.json", "package-lock.json")]
+        lock = [(root / name).read_bytes() if (root / name).is_file() else b""
+                for name in ("package.json", "package-lock.json")]
         return self.cache() / f"deps-{sha(*lock)}"
 
     def prepare(self, root: Path) -> None:
