@@ -3,6 +3,7 @@ module examples
 go 1.26.0
 
 require (
+	github.com/nats-io/jwt/v2 v2.8.2
 	github.com/nats-io/nats.go v1.55.0
 	github.com/nats-io/nkeys v0.4.16
 	google.golang.org/protobuf v1.36.12
