@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -109,7 +110,8 @@ def noop(count: int) -> None:
             out = subprocess.run([str(BIN / "nbe"), "--examples", str(root), "record"],
                                  capture_output=True, text=True)
             times.append(time.perf_counter() - start)
-            assert out.returncode == 0 and "recorded │     0" in out.stderr, out.stderr
+            assert out.returncode == 0 and re.search(r"recorded\s+│\s+0\s", out.stderr), \
+                out.stderr
     print(f"no-op `nbe record` over {count} fresh recordings: median "
           f"{statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f} ms)")
 
