@@ -57,8 +57,8 @@ await kv.put("carol", "c2");
 // revisions stay in the history. Purging writes `KV-Operation: PURGE`
 // together with `Nats-Rollup: sub`, which makes the server drop every
 // earlier message of that subject. The markers themselves stay, as
-// tombstones, until a purge of old deletes (`jsm.streams.purge` on the
-// stream, here) clears them out.
+// tombstones, until `purgeDeletes` clears out the old ones (those older
+// than 30 minutes, by default).
 await kv.delete("alice");
 await kv.purge("carol");
 
