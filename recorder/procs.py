@@ -37,6 +37,9 @@ else:
 
 MARKER = "NBE_RUN"
 PROGRAM_MARKER = "NBE_PROGRAM"
+# Everything started inside one recorded terminal session (not the run's
+# servers, which a server step may be restarting while the session ends).
+SESSION_MARKER = "NBE_SESSION"
 # Which nbe process started it: "<pid>-<start time>", so that the processes
 # of an nbe that was killed outright (SIGKILL) can be found and ended later.
 OWNER = "NBE_OWNER"

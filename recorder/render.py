@@ -142,20 +142,25 @@ def example_page(example: Example, category: Category,
     return "\n".join(lines)
 
 
-_DOING = {"stop": "stops", "start": "starts", "restart": "restarts",
-          "lame-duck": "puts into lame-duck mode"}
+_DOING = {"stop": "stops {}", "start": "starts {}", "restart": "restarts {}",
+          "lame-duck": "puts {} into lame-duck mode"}
 
 
 def steps_note(example: Example) -> str:
     """What the recorder does to the servers during the run (meta.yaml's
     steps), so a reader knows what made the output, and can do it by hand."""
+    from .topology import cluster_names
+
+    clusters = cluster_names(example.topology)
     items = []
     for step in example.steps:
-        target = (f"server <code>{html.escape(step.server)}</code>" if step.server
-                  else "every server")
+        name = f"<code>{html.escape(step.server or '')}</code>"
+        target = ("every server" if not step.server
+                  else f"the servers of cluster {name}" if step.server in clusters
+                  else f"server {name}")
         items.append(f"<li>when the program prints a line matching "
                      f"<code>{html.escape(step.when)}</code>, the recorder "
-                     f"{_DOING[step.do]} {target};</li>")
+                     f"{_DOING[step.do].format(target)};</li>")
     return ('<div class="admonition info nbe-steps">\n<p class="admonition-title">What happens '
             "to the servers during the run</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
             "<p>Against a server of your own, do the same by hand at that moment.</p>\n</div>")

@@ -108,7 +108,8 @@ def run_live(example: Example, impl: Implementation, root: Path) -> int:
         status = run_program(impl, built, procs.with_project_bin(env), run_id,
                              nested=procs.MARKER in os.environ,
                              on_output=events.feed if events else None)
-        for problem in events.finish() if events else []:
+        problems = events.finish() if events else []
+        for problem in problems:
             print(f"nbe: {problem}", file=sys.stderr)
-        return status
+        return status or (1 if problems else 0)
     raise AssertionError("unreachable")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import queue
 import re
 import select
 import subprocess
@@ -37,8 +38,12 @@ class StepRunner:
         self.pending = list(steps)
         self.started = started
         self.partial = ""
-        self.threads: list[threading.Thread] = []
         self.errors: list[str] = []
+        # One worker does the steps in the order they fired, each after the
+        # one before it has finished (a start never overtakes a stop).
+        self.queue: queue.Queue[Step | None] = queue.Queue()
+        self.worker = threading.Thread(target=self._work, daemon=True)
+        self.worker.start()
 
     def feed(self, text: str) -> None:
         self.partial += text
@@ -48,23 +53,21 @@ class StepRunner:
 
     def _line(self, line: str) -> None:
         if self.pending and re.search(self.pending[0].when, line):
-            step = self.pending.pop(0)
             # The server work happens beside the reader, which keeps reading
             # (and timing) the program's output meanwhile.
-            thread = threading.Thread(target=self._do, args=(step,), daemon=True)
-            thread.start()
-            self.threads.append(thread)
+            self.queue.put(self.pending.pop(0))
 
-    def _do(self, step: Step) -> None:
-        try:
-            self.started.act(step.do, step.server)
-        except Exception as err:  # reported with the run, never raised in the reader
-            self.errors.append(f"step '{step.do}' on {step.server or 'every server'}: {err}")
+    def _work(self) -> None:
+        while (step := self.queue.get()) is not None:
+            try:
+                self.started.act(step.do, step.server)
+            except Exception as err:  # reported with the run, never raised in the reader
+                self.errors.append(f"step '{step.do}' on {step.server or 'every server'}: {err}")
 
-    def finish(self, timeout: float = 30) -> list[str]:
+    def finish(self, timeout: float = 60) -> list[str]:
         """Wait for the steps under way; what went wrong, if anything."""
-        for thread in self.threads:
-            thread.join(timeout)
+        self.queue.put(None)
+        self.worker.join(timeout)
         missed = [f"step '{s.do}' never fired: no line matched {s.when!r}" for s in self.pending]
         return self.errors + missed
 

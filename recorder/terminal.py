@@ -100,11 +100,12 @@ def record(command: list[str], env: dict[str, str], cwd: Path, run_id: str, limi
     on_output gets what the command prints, as it comes (server steps)."""
     tmp = Path(tempfile.mkdtemp(prefix=procs.temp_prefix("rec")))
     began = time.time()
+    session_id = procs.new_run_id()
     try:
-        return _record(shlex.join(command), env, cwd, run_id, limit, typing_delay / 1000, tmp,
-                       on_output)
+        return _record(shlex.join(command), {**env, procs.SESSION_MARKER: session_id}, cwd,
+                       run_id, limit, typing_delay / 1000, tmp, on_output)
     finally:
-        procs.kill_marked(procs.MARKER, run_id, grace=0.5, since=began)
+        procs.kill_marked(procs.SESSION_MARKER, session_id, grace=0.5, since=began)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -133,6 +133,15 @@ class Builder:
         return nodes
 
 
+def cluster_names(topology: Topology) -> tuple[str, ...]:
+    """The cluster names a topology gives its servers (a step may name one)."""
+    if topology.kind == "cluster":
+        return ("c1",)
+    if topology.kind == "supercluster":
+        return ("east", "west", "central")[:topology.regions]
+    return ()
+
+
 def _minted(topology: Topology, root: Path, b: Builder) -> dict[str, str]:
     """Keys and JWTs made for this run only: the operator, its accounts and
     users (operator mode: each user a creds file, NATS_CREDS_<ACCOUNT>_<USER>),
@@ -205,7 +214,7 @@ def layout(topology: Topology, root: Path, example_dir: Path | None,
         leaf.checks.append(("leafz", "leafnodes", 1))
         return b.servers, hub.url
     if kind == "supercluster":
-        names = ("east", "west", "central")[:topology.regions]
+        names = cluster_names(topology)
         clusters = [b.cluster(c, [f"{c}-{i}" for i in range(1, topology.size + 1)])
                     for c in names]
         gw_ports = {c: procs.free_port() for c in names}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from recorder import jwts, loader
+from recorder import jwts, loader, render
 
 from conftest import build_site, nbe
 
@@ -149,6 +149,63 @@ def test_a_step_restarts_the_server_when_the_program_says_so(tmp_path: Path) -> 
     note = re.sub(r"\s+", " ", page[page.index("nbe-steps"):][:600])
     assert ("when the program prints a line matching <code>^waiting for the server to "
             "restart</code>, the recorder restarts server <code>n1</code>") in note
+
+
+STOP_START_MAIN = """\
+import asyncio, os
+import nats
+
+async def main():
+    ldm, gone, back = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def on_ldm():
+        ldm.set()
+
+    async def disconnected():
+        gone.set()
+
+    async def reconnected():
+        back.set()
+
+    async def quiet(err):
+        pass
+
+    nc = await nats.connect(os.environ["NATS_URL_N1"], disconnected_cb=disconnected,
+                            lame_duck_mode_cb=on_ldm, reconnected_cb=reconnected,
+                            reconnect_time_wait=0.2, error_cb=quiet)
+    print("lame duck n1")
+    await asyncio.wait_for(ldm.wait(), 15)
+    print("told to move")
+    gone.clear()
+    print("stopping every server")
+    await asyncio.wait_for(gone.wait(), 15)
+    back.clear()
+    print("starting every server")
+    await asyncio.wait_for(back.wait(), 20)
+    print("reconnected")
+    await nc.close()
+
+asyncio.run(main())
+"""
+
+
+def test_steps_run_in_order_and_outlive_the_session(tmp_path: Path) -> None:
+    """A start never overtakes the stop before it, and a recording does not
+    end the servers a step is still starting."""
+    meta = ("title: Stop Start\ntopology: {kind: cluster, size: 2}\nsteps:\n"
+            "  - {when: '^lame duck n1', do: lame-duck, server: n1}\n"
+            "  - {when: '^stopping every server', do: stop, server: c1}\n"
+            "  - {when: '^starting every server', do: start}\n"
+            "expect: ['^told to move$', '^reconnected$']\n")
+    root = _tree(tmp_path, {"stopstart": (meta, STOP_START_MAIN, {})})
+    run = nbe("--examples", str(root), "run", "demo/stopstart/python", timeout=120)
+    assert run.returncode == 0, run.stderr
+    record = nbe("--examples", str(root), "record", "demo/stopstart/python", timeout=120)
+    assert record.returncode == 0, record.stderr
+    assert "puts server <code>n1</code> into lame-duck mode" in render.steps_note(
+        loader.load(root)[0].examples()[0])
+    assert "stops the servers of cluster <code>c1</code>" in render.steps_note(
+        loader.load(root)[0].examples()[0])
 
 
 def test_a_step_that_never_fires_fails_the_recording(tmp_path: Path) -> None:
