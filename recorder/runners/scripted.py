@@ -100,9 +100,10 @@ class CliRunner(ShellRunner):
         return self.cache() / f"natscli-v{NATSCLI}" / "bin"
 
     def unavailable(self, root: Path, thorough: bool = True) -> str | None:
+        # The scripts read natscli's JSON output with jq.
         if (self.bin_dir() / "nats").is_file():
-            return missing("bash")
-        why = missing("bash", "go")
+            return missing("bash", "jq")
+        why = missing("bash", "jq", "go")
         return f"{why}; it is needed once to build natscli v{NATSCLI}" if why else None
 
     def prepare(self, root: Path) -> None:
