@@ -13,11 +13,18 @@ const publisher = await connect({ servers });
 
 // Slow-consumer notices are not an error of any call: they are events on
 // the connection's `status()`, `{ type: "slowConsumer", sub, pending }`.
-// This loop only counts them; a real one would log or raise an alarm.
+// This loop only collects them, and resolves `noticed` at the first one
+// (a real loop would log or raise an alarm). Status events reach the loop
+// a little after the client notes them, so the program waits for that
+// promise rather than looking right away.
 const notices = [];
+const noticed = deferred();
 const events = (async () => {
   for await (const status of nc.status()) {
-    if (status.type === "slowConsumer") notices.push(status);
+    if (status.type === "slowConsumer") {
+      notices.push(status);
+      noticed.resolve();
+    }
   }
 })();
 
@@ -65,6 +72,7 @@ await nc.flush();
 // when the eleventh was queued, and names the subscription.
 console.log("handler busy with reading 1; 100 more published");
 console.log(`pending: ${sub.getPending()} messages`);
+await deadline(noticed, 2000);
 const [first] = notices;
 console.log(
   `slow consumer notices: ${notices.length}, subject ${first.sub.getSubject()}, ` +
