@@ -80,7 +80,13 @@ def run_watched(argv: list[str], cwd: str, env: dict[str, str],
     output buffering changes.)"""
     import pty
 
+    import termios
+
     master, slave = pty.openpty()
+    # Newlines pass as the program wrote them (a pty would make them \r\n).
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.ONLCR
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=slave,
                             stderr=slave, start_new_session=True)
     os.close(slave)
