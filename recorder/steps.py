@@ -79,7 +79,6 @@ def run_watched(argv: list[str], cwd: str, env: dict[str, str],
     finished process. (Its output stays a terminal's, so no language's
     output buffering changes.)"""
     import pty
-
     import termios
 
     master, slave = pty.openpty()
