@@ -145,8 +145,8 @@ def cluster_names(topology: Topology) -> tuple[str, ...]:
 def _minted(topology: Topology, root: Path, b: Builder) -> dict[str, str]:
     """Keys and JWTs made for this run only: the operator, its accounts and
     users (operator mode: each user a creds file, NATS_CREDS_<ACCOUNT>_<USER>),
-    and named account nkeys (NATS_SEED_<NAME>, e.g. for an auth callout's
-    issuer). Nothing secret is committed or reused."""
+    and named account nkeys (NATS_SEED_<NAME> and its public key NATS_KEY_<NAME>,
+    e.g. for an auth callout's issuer). Nothing secret is committed or reused."""
     values: dict[str, str] = {}
     if topology.operator or topology.keys:
         from . import jwts  # only these examples pay for the nkeys import
@@ -158,7 +158,9 @@ def _minted(topology: Topology, root: Path, b: Builder) -> dict[str, str]:
         for name in topology.keys:
             key = jwts.new_key("account")
             values[f"key_{name}"] = key.public
-            b.env[f"NATS_SEED_{name.upper().replace('-', '_')}"] = key.seed
+            env_name = name.upper().replace("-", "_")
+            b.env[f"NATS_SEED_{env_name}"] = key.seed
+            b.env[f"NATS_KEY_{env_name}"] = key.public
     return values
 
 

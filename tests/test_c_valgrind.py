@@ -10,11 +10,13 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from recorder import loader, procs, runners, servers
 from recorder.model import Example, Implementation
+from recorder.steps import StepRunner, run_watched
 
 from conftest import ROOT
 
@@ -53,14 +55,21 @@ def _summary(stderr: str) -> str:
 
 
 def _run_under_valgrind(example: Example, impl: Implementation,
-                        built: runners.Built) -> subprocess.CompletedProcess[str]:
+                        built: runners.Built, log: str) -> subprocess.CompletedProcess[str]:
     """One run of the built program under valgrind, against fresh servers
-    of the example's topology."""
+    of the example's topology, with its server steps done as in a
+    recording; valgrind's report goes to the file log."""
+    argv = [*VALGRIND, f"--log-file={log}", *built.argv]
     with servers.start(example.topology, procs.new_run_id(), example.path) as started:
         env = {**os.environ, **started.env, **built.env}
+        if example.steps:
+            events = StepRunner(example.steps, started)
+            proc = run_watched(argv, str(impl.path), env, events.feed)
+            problems = events.finish()
+            assert not problems, f"{impl.id}: {problems}"
+            return subprocess.CompletedProcess(argv, proc.returncode, "", "")
         try:
-            return subprocess.run([*VALGRIND, *built.argv], cwd=impl.path, env=env,
-                                  capture_output=True, text=True,
+            return subprocess.run(argv, cwd=impl.path, env=env, capture_output=True, text=True,
                                   timeout=example.timeout * SLOWDOWN)
         except subprocess.TimeoutExpired:
             pytest.fail(f"{impl.id} did not finish under valgrind within "
@@ -73,7 +82,8 @@ def test_there_are_c_examples() -> None:
 
 @pytest.mark.parametrize(("example", "impl"), C_IMPLEMENTATIONS,
                          ids=[impl.id for _, impl in C_IMPLEMENTATIONS])
-def test_c_example_is_clean_under_valgrind(example: Example, impl: Implementation) -> None:
+def test_c_example_is_clean_under_valgrind(example: Example, impl: Implementation,
+                                           tmp_path: Path) -> None:
     _need_c_and_valgrind()
     runner = runners.get("c")
     assert runner is not None
@@ -84,21 +94,21 @@ def test_c_example_is_clean_under_valgrind(example: Example, impl: Implementatio
     attempts = 0
     while True:
         attempts += 1
-        done = _run_under_valgrind(example, impl, built)
+        log = tmp_path / f"valgrind-{attempts}.log"
+        done = _run_under_valgrind(example, impl, built, str(log))
+        report = log.read_text(errors="replace") if log.is_file() else ""
         # A failure that valgrind itself did not cause (no memory error
         # reported) may be the program losing a race with the servers under
         # valgrind's slowdown, such as a TLS handshake that takes longer than
         # the server allows: run it again, a few times at most.
-        clean = re.search(r"ERROR SUMMARY: 0 errors", done.stderr)
+        clean = re.search(r"ERROR SUMMARY: 0 errors", report)
         if done.returncode == 0 or not clean or attempts == ATTEMPTS:
             break
     if done.returncode != 0:
-        program = done.stdout.splitlines() + [line for line in done.stderr.splitlines()
-                                              if not re.match(r"==\d+==", line)]
-        output = "\n".join(program[-15:])
+        output = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
         pytest.fail(f"{impl.id}: valgrind exited with {done.returncode} (a leak, a memory "
                     f"error, or the program failed; run {attempts} of at most {ATTEMPTS})\n"
-                    f"--- valgrind ---\n{_summary(done.stderr)}\n"
+                    f"--- valgrind ---\n{_summary(report)}\n"
                     f"--- the program's own output (end) ---\n{output}")
-    assert re.search(r"ERROR SUMMARY: 0 errors", done.stderr), (
-        f"{impl.id}: no clean valgrind summary\n{_summary(done.stderr)}")
+    assert re.search(r"ERROR SUMMARY: 0 errors", report), (
+        f"{impl.id}: no clean valgrind summary\n{_summary(report)}")
