@@ -1,8 +1,9 @@
 # A push consumer has the server send messages to the client as soon as
-# they are available, with no requests in between. This program uses
-# nats-py's `js.subscribe`, plus the consumer settings that choose where
-# in the stream delivery starts, and `NotFoundError` for a stream that is
-# not there to delete.
+# they are available, with no requests in between. nats-py 2.16 has only
+# the older JetStream API, in which `js.subscribe` creates a push consumer
+# and subscribes to it in one call. This program uses it, plus the
+# consumer settings that choose where in the stream delivery starts, and
+# `NotFoundError` for a stream that is not there to delete.
 import asyncio
 import os
 from contextlib import suppress

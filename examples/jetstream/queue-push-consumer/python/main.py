@@ -40,11 +40,13 @@ async def main():
 
         return handle
 
-    # Passing `queue` to `js.subscribe` makes it a queue subscription. The
-    # first call creates a durable push consumer named after the queue,
-    # with `deliver_group` set to it; the next calls find that consumer
-    # and join the same group. The server hands each message to one member
-    # of the group. Messages are acknowledged when the callback returns.
+    # nats-py 2.16 has only the older JetStream API, in which a worker
+    # joins with `js.subscribe`: passing `queue` makes it a queue
+    # subscription. The first call creates a durable push consumer named
+    # after the queue, with `deliver_group` set to it; the next calls find
+    # that consumer and join the same group. The server hands each message
+    # to one member of the group. Messages are acknowledged when the
+    # callback returns.
     subs = {}
     for name in ["worker-1", "worker-2", "worker-3"]:
         subs[name] = await js.subscribe("orders.>", queue="processors", cb=worker(name))
