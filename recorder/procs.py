@@ -110,9 +110,11 @@ def owner_id() -> str:
 
 
 def owner_alive(owner: str) -> bool:
-    """Whether the nbe named by an owner id ("<pid>-<start time>") still runs."""
+    """Whether the nbe named by an owner id ("<pid>-<start time>") still runs.
+    An id that cannot be read counts as running: nothing is ended or removed
+    on a guess."""
     pid, _, started = owner.partition("-")
-    return pid.isdigit() and _start_time(int(pid)) == started
+    return not pid.isdigit() or _start_time(int(pid)) == started
 
 
 _TEMP_KINDS = ("rec", "servers")
@@ -169,8 +171,7 @@ def _reap_once() -> int:
         if not owner:
             continue
         if owner not in owners:
-            pid, _, started = owner.partition("-")
-            owners[owner] = not pid.isdigit() or _start_time(int(pid)) == started
+            owners[owner] = owner_alive(owner)
         if not owners[owner]:
             orphans.append(proc)
     terminate(orphans, grace=0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import cast as castmod
 from . import fingerprint, procs, runners, servers, terminal
-from .errors import RecorderError, ServerError
+from .errors import ServerError
 from .model import Example, Implementation
 from .outputs import FailureNote, RecordFile, text_hash
 from .runners import BuildFailed
@@ -102,16 +102,6 @@ def _record_failure(impl: Implementation, digest: str, reason: str) -> None:
     _write_atomic(impl.failure_path, note.dumps())
 
 
-def build(impl: Implementation, root: Path) -> runners.Built:
-    """Prepare the language and build the example, outside any recording."""
-    runner = runners.get(impl.language.folder)
-    why = runners.why_not(impl.language, root)
-    if runner is None or why:
-        raise RecorderError(f"{impl.id}: cannot record: {why}")
-    runner.prepare(root)
-    return runner.build(impl, root)
-
-
 def record_one(example: Example, impl: Implementation, examples_root: Path,
                typing_delay: int = 35, run_id: str | None = None,
                cancelled: threading.Event | None = None) -> Result:
@@ -125,7 +115,7 @@ def record_one(example: Example, impl: Implementation, examples_root: Path,
     phases: dict[str, float] = {}
     started_at = time.monotonic()
     try:
-        build(impl, examples_root)
+        runners.ready(impl, examples_root)
     except BuildFailed as err:
         if cancelled.is_set():
             return Result(impl.id, False, "cancelled", "", 0.0)

@@ -11,7 +11,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import procs, runners
-from .errors import RecorderError
 from .model import Example, Implementation
 from .runners import BuildFailed, Built
 
@@ -32,17 +31,6 @@ def program_env(base: dict[str, str], run_id: str, built: Built | None = None) -
     # program keeps: if that nbe is killed, the next one ends the program.
     env.setdefault(procs.MARKER, run_id)
     return env
-
-
-def prepare(impl: Implementation, root: Path) -> Built:
-    """Build the example if its inputs changed since the last build. Quiet:
-    the toolchain's output is shown only when the build fails."""
-    runner = runners.get(impl.language.folder)
-    why = runners.why_not(impl.language, root, thorough=False)
-    if runner is None or why:
-        raise RecorderError(f"{impl.id}: cannot run: {why}")
-    runner.prepare(root)
-    return runner.build(impl, root)
 
 
 def status_of(returncode: int) -> int:
@@ -88,7 +76,7 @@ def run_live(example: Example, impl: Implementation, root: Path) -> int:
     $NATS_URL if set, otherwise against fresh servers of its topology that
     are gone when it returns. A build error is shown and exits 1."""
     try:
-        built = prepare(impl, root)
+        built = runners.ready(impl, root, thorough=False)
     except BuildFailed as err:
         print(f"nbe: {err}", file=sys.stderr)
         return 1

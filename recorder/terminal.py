@@ -214,7 +214,9 @@ def _take(session: _Session, text: str, at: float, size: int) -> None:
 
 
 def _end(pid: int) -> None:
-    """The shell has done its part: end it and reap it."""
+    """The shell has done its part: end it and reap it. An interactive bash
+    ignores SIGTERM, so this is SIGHUP then SIGKILL, not procs.terminate
+    (whose SIGTERM would only wait out its grace period here)."""
     for sig in (signal.SIGHUP, signal.SIGKILL):
         try:
             os.kill(pid, sig)

@@ -20,7 +20,9 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..errors import RecorderError
 from ..languages import Language
+from ..model import Implementation
 from .base import BuildFailed, Built, Runner
 
 # language folder -> (module, class) of its runner; a runner's module is
@@ -37,7 +39,7 @@ TABLE: dict[str, tuple[str, str]] = {
 }
 _made: dict[str, Runner] = {}
 
-__all__ = ["Built", "BuildFailed", "Runner", "TABLE", "get", "why_not"]
+__all__ = ["Built", "BuildFailed", "Runner", "TABLE", "get", "ready", "why_not"]
 
 
 def get(folder: str) -> Runner | None:
@@ -48,9 +50,24 @@ def get(folder: str) -> Runner | None:
 
 
 def why_not(language: Language, root: Path, thorough: bool = True) -> str | None:
-    """Why the recorder cannot run this language here, or None when it can."""
+    """Why the recorder cannot run this language here, or None when it can.
+    Thorough also checks versions, and that an installed client the pin
+    cannot enforce is the pinned one; without it, only what is cheap."""
     runner = get(language.folder)
     if runner is None:
         return (f"the recorder does not run {language.folder}/ ({language.label}) examples: "
                 "they are rendered, never run")
-    return runner.unavailable(root, thorough)
+    why = runner.unavailable(root, thorough)
+    return why if why or not thorough else runner.installed_client()
+
+
+def ready(impl: Implementation, root: Path, thorough: bool = True) -> Built:
+    """Prepare impl's language (once) and build impl (when its inputs
+    changed): how to run it. Quiet: a toolchain's output is shown only when
+    it fails (BuildFailed)."""
+    why = why_not(impl.language, root, thorough)
+    runner = get(impl.language.folder)
+    if runner is None or why:
+        raise RecorderError(f"{impl.id}: cannot run: {why}")
+    runner.prepare(root)
+    return runner.build(impl, root)

@@ -10,6 +10,7 @@ else `~/.cache/nbe`.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -22,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RecorderError
-from ..model import Implementation
+from ..model import OUTPUTS, Implementation
 
-OUTPUT_FILES = {"output.cast", "output.txt", "output.json", "output.failure.json"}
 SKIPPED_DIRS = {"__pycache__", "node_modules", "target", "bin", "obj", ".venv"}
 
 
@@ -74,7 +74,7 @@ def source_files(folder: Path) -> list[Path]:
         rel = path.relative_to(folder)
         if any(part in SKIPPED_DIRS or part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file() and not (len(rel.parts) == 1 and rel.name in OUTPUT_FILES):
+        if path.is_file() and not (len(rel.parts) == 1 and rel.name in OUTPUTS):
             found.append(path)
     return found
 
@@ -84,6 +84,12 @@ def folder_hash(folder: Path, *extra: bytes | str) -> str:
     for path in source_files(folder):
         parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return sha(*parts, *extra)
+
+
+def files_hash(*paths: Path) -> str:
+    """A hash of some files' contents (a missing file counts as empty), such
+    as the lock files that key a language's shared dependencies."""
+    return sha(*[p.read_bytes() if p.is_file() else b"" for p in paths])
 
 
 @contextmanager
@@ -136,9 +142,11 @@ def build_once(folder: Path, make: Callable[[Path], None]) -> Path:
     return folder
 
 
-def tool_version(argv: list[str], pattern: str = r"(\d+\.\d+(?:\.\d+)?)") -> str | None:
-    """The first version number a command prints, or None if it cannot run."""
-    done = run_tool(argv, Path.cwd(), timeout=30)
+@functools.cache
+def tool_version(*argv: str, pattern: str = r"(\d+\.\d+(?:\.\d+)?)") -> str | None:
+    """The first version number a command prints, or None if it cannot run
+    (asked once per process)."""
+    done = run_tool(list(argv), Path.cwd(), timeout=30)
     if done.returncode != 0:
         return None
     match = re.search(pattern, output_of(done))

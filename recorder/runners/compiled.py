@@ -17,6 +17,7 @@ from .base import (
     Built,
     Runner,
     build_once,
+    files_hash,
     folder_hash,
     missing,
     output_of,
@@ -27,6 +28,7 @@ from .base import (
     version_tuple,
 )
 
+_GO_VERSION = r"go(\d+\.\d+(?:\.\d+)?)"
 _GO_ENV = {"GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local", "GOWORK": "off"}
 
 
@@ -56,7 +58,7 @@ class GoRunner(Runner):
         if why or not thorough:
             return why
         want = re.search(r"^go (\d+\.\d+(?:\.\d+)?)", _read(root / "go.mod"), re.MULTILINE)
-        have = _go_version()
+        have = tool_version("go", "env", "GOVERSION", pattern=_GO_VERSION)
         if have and want and version_tuple(have) < version_tuple(want.group(1)):
             return f"go {have} is older than the go {want.group(1)} that examples/go.mod needs"
         return None
@@ -75,7 +77,7 @@ class GoRunner(Runner):
         build_once(self._modules(root), make)
 
     def _modules(self, root: Path) -> Path:
-        return self.cache() / f"modules-{folder_hash_files(root / 'go.mod', root / 'go.sum')}"
+        return self.cache() / f"modules-{files_hash(root / 'go.mod', root / 'go.sum')}"
 
     def prepared(self, root: Path) -> bool:
         return self._modules(root).is_dir()
@@ -97,19 +99,8 @@ class GoRunner(Runner):
         return ("nats.go", found.group(1) if found else "not pinned")
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = _go_version()
+        found = tool_version("go", "env", "GOVERSION", pattern=_GO_VERSION)
         return ("go", found) if found else None
-
-
-@functools.cache
-def _go_version() -> str | None:
-    return tool_version(["go", "env", "GOVERSION"], r"go(\d+\.\d+(?:\.\d+)?)")
-
-
-def folder_hash_files(*paths: Path) -> str:
-    from .base import sha
-
-    return sha(*[p.read_bytes() if p.is_file() else b"" for p in paths])
 
 
 class RustRunner(Runner):
@@ -147,7 +138,7 @@ class RustRunner(Runner):
         build_once(self._crates(root), make)
 
     def _crates(self, root: Path) -> Path:
-        key = folder_hash_files(root / "Cargo.toml", root / "Cargo.lock")
+        key = files_hash(root / "Cargo.toml", root / "Cargo.lock")
         return self.cache() / f"crates-{key}"
 
     def prepared(self, root: Path) -> bool:
@@ -179,13 +170,8 @@ class RustRunner(Runner):
         return ("async-nats", found.group(1) if found else "not pinned")
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = _rustc_version()
+        found = tool_version("rustc", "--version")
         return ("rustc", found) if found else None
-
-
-@functools.cache
-def _rustc_version() -> str | None:
-    return tool_version(["rustc", "--version"])
 
 
 # Debian's libnats-dev, the C client the examples are written for. A system
@@ -233,7 +219,7 @@ class CRunner(Runner):
         return None
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = tool_version(["cc", "-dumpfullversion"])
+        found = tool_version("cc", "-dumpfullversion")
         return ("cc", found) if found else None
 
 

@@ -4,7 +4,6 @@ copies the jars into the cache, once; nothing is built in the tree."""
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -16,11 +15,11 @@ from .base import (
     Built,
     Runner,
     build_once,
+    files_hash,
     folder_hash,
     missing,
     output_of,
     run_tool,
-    sha,
     source_files,
     tool_stamp,
     tool_version,
@@ -28,6 +27,7 @@ from .base import (
 )
 
 MIN_JAVA = (17,)
+_JAVA_VERSION = r'version "([\d.]+)'
 
 
 class JavaRunner(Runner):
@@ -36,8 +36,7 @@ class JavaRunner(Runner):
     crash = re.compile(r'^Exception in thread "', re.MULTILINE)
 
     def _deps(self, root: Path) -> Path:
-        pom = root / "pom.xml"
-        return self.cache() / f"deps-{sha(pom.read_bytes() if pom.is_file() else b'')}"
+        return self.cache() / f"deps-{files_hash(root / 'pom.xml')}"
 
     def unavailable(self, root: Path, thorough: bool = True) -> str | None:
         why = missing("java", "javac")
@@ -47,7 +46,7 @@ class JavaRunner(Runner):
             why = missing("mvn")
             if why:
                 return f"{why}; it is needed once to fetch jnats"
-        found = _java_version()
+        found = tool_version("java", "-version", pattern=_JAVA_VERSION)
         if found is None or version_tuple(found) < MIN_JAVA:
             return f"Java {found} is too old; the examples need Java 17 or newer"
         return None
@@ -103,10 +102,5 @@ class JavaRunner(Runner):
         return ("jnats", found.group(1).strip() if found else "not pinned")
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = _java_version()
+        found = tool_version("java", "-version", pattern=_JAVA_VERSION)
         return ("java", found) if found else None
-
-
-@functools.cache
-def _java_version() -> str | None:
-    return tool_version(["java", "-version"], r'version "([\d.]+)')

@@ -17,11 +17,11 @@ from .base import (
     Runner,
     build_once,
     copy_sources,
+    files_hash,
     folder_hash,
     missing,
     output_of,
     run_tool,
-    sha,
     tool_version,
     version_tuple,
 )
@@ -77,13 +77,8 @@ class ShellRunner(Runner):
         return ()
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = _bash_version()
+        found = tool_version("bash", "--version")
         return ("bash", found) if found else None
-
-
-@functools.cache
-def _bash_version() -> str | None:
-    return tool_version(["bash", "--version"])
 
 
 NATSCLI = "0.5.0"
@@ -147,15 +142,14 @@ class NodeRunner(Runner):
         why = missing("node", "npm")
         if why or not thorough:
             return why
-        found = tool_version(["node", "--version"])
+        found = tool_version("node", "--version")
         if found is None or version_tuple(found) < self.MIN_NODE:
             return f"Node.js {found} is too old; nats.js v3 needs 18 or newer"
         return None
 
     def _deps(self, root: Path) -> Path:
-        lock = [(root / name).read_bytes() if (root / name).is_file() else b""
-                for name in ("package.json", "package-lock.json")]
-        return self.cache() / f"deps-{sha(*lock)}"
+        key = files_hash(root / "package.json", root / "package-lock.json")
+        return self.cache() / f"deps-{key}"
 
     def prepare(self, root: Path) -> None:
         for name in ("package.json", "package-lock.json"):
@@ -195,13 +189,8 @@ class NodeRunner(Runner):
         return ("nats.js", _lock_version(root / "package-lock.json", "@nats-io/transport-node"))
 
     def toolchain(self) -> tuple[str, str] | None:
-        found = _node_version()
+        found = tool_version("node", "--version")
         return ("node", found) if found else None
-
-
-@functools.cache
-def _node_version() -> str | None:
-    return tool_version(["node", "--version"])
 
 
 def _lock_version(lock: Path, package: str) -> str:
