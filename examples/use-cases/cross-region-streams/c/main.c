@@ -35,14 +35,26 @@ check(natsStatus s, jsErrCode jerr, const char *what)
 }
 
 // Delete a stream if it exists: a missing stream answers `NATS_NOT_FOUND`,
-// which here is what we want.
+// which here is what we want. After a region is lost, deleting may have to
+// wait: if the meta group's leader was in that region, the servers left
+// elect a new one first, which takes a few seconds, and until then the API
+// does not answer (`NATS_TIMEOUT`) or answers "JetStream system temporarily
+// unavailable" (`JSClusterNotAvailErr`). So those two are tried again,
+// until a deadline. A stream already gone counts as deleted: a try that
+// timed out may still have gone through.
 static void
 delete_stream(jsCtx *js, const char *name)
 {
-    jsErrCode jerr = 0;
-    natsStatus s = js_DeleteStream(js, name, NULL, &jerr);
-    if (s != NATS_NOT_FOUND)
-        check(s, jerr, "delete stream");
+    int64_t give_up = nats_Now() + 30000;
+    for (;;) {
+        jsErrCode jerr = 0;
+        natsStatus s = js_DeleteStream(js, name, NULL, &jerr);
+        if (s == NATS_OK || s == NATS_NOT_FOUND)
+            return;
+        if ((s != NATS_TIMEOUT && jerr != JSClusterNotAvailErr) || nats_Now() > give_up)
+            check(s, jerr, "delete stream");
+        nats_Sleep(250);
+    }
 }
 
 // The recorder runs three clusters of three servers, one per region,

@@ -120,9 +120,25 @@ for r in east central; do
 done
 
 # Clean up: delete all six streams, through the east. The meta group,
-# six of nine servers strong, can remove the west's streams too.
+# six of nine servers strong, can remove the west's streams too. If its
+# leader was in the west, the six elect a new one first, which takes a few
+# seconds: until then a request times out or is answered "JetStream system
+# temporarily unavailable", so each removal is tried again, for up to 30
+# seconds. A stream that is already gone counts as removed ("stream not
+# found"): a try that timed out may still have gone through.
+remove_stream() {
+  local give_up=$((SECONDS + 30)) out
+  until out=$(nats stream rm -f -s "${url[east]}" "$1" 2>&1); do
+    [[ $out == *"stream not found"* ]] && return 0
+    if ((SECONDS > give_up)); then
+      echo "$out" >&2
+      return 1
+    fi
+    sleep 0.25
+  done
+}
 for prefix in GLOBAL ORDERS; do
   for r in "${regions[@]}"; do
-    nats stream rm -f -s "${url[east]}" "${prefix}_${r^^}"
+    remove_stream "${prefix}_${r^^}"
   done
 done

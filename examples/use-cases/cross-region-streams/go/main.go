@@ -227,11 +227,36 @@ func run() error {
 	//
 	// Clean up: delete the streams, the lost region's included (a deletion
 	// is the meta group's decision; west's servers learn of it when they
-	// return).
+	// return). If the meta group's leader was in west, the six servers left
+	// elect a new one first, which takes a few seconds: until then the API
+	// does not answer, or answers "JetStream system temporarily
+	// unavailable" (status 503), so each deletion is tried again, with two
+	// seconds for each try, until the overall deadline. A stream that is
+	// already gone counts as deleted: a try that timed out may still have
+	// gone through.
+	deleteStream := func(name string) error {
+		for {
+			try, cancelTry := context.WithTimeout(ctx, 2*time.Second)
+			err := east.DeleteStream(try, name)
+			cancelTry()
+			var apiErr *jetstream.APIError
+			switch {
+			case err == nil, errors.Is(err, jetstream.ErrStreamNotFound):
+				return nil
+			case ctx.Err() != nil:
+				return fmt.Errorf("delete %s: %w", name, err)
+			case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout),
+				errors.As(err, &apiErr) && apiErr.Code == 503:
+				time.Sleep(250 * time.Millisecond)
+			default:
+				return fmt.Errorf("delete %s: %w", name, err)
+			}
+		}
+	}
 	for _, r := range regions {
 		for _, name := range []string{"GLOBAL_" + strings.ToUpper(r), "ORDERS_" + strings.ToUpper(r)} {
-			if err := east.DeleteStream(ctx, name); err != nil {
-				return fmt.Errorf("delete %s: %w", name, err)
+			if err := deleteStream(name); err != nil {
+				return err
 			}
 		}
 	}

@@ -145,7 +145,7 @@ public class Main {
             // of it when they return).
             for (String r : REGIONS) {
                 for (String name : List.of("GLOBAL_" + r.toUpperCase(), "ORDERS_" + r.toUpperCase())) {
-                    east.deleteStream(name);
+                    deleteStream(east, name);
                 }
             }
             for (String r : List.of("east", "central")) {
@@ -155,6 +155,36 @@ public class Main {
             for (Connection nc : CLIENTS.values()) {
                 nc.close();
             }
+        }
+    }
+
+    // The clean-up deletes each stream with this method. If the meta
+    // group's leader was in west, the six servers left elect a new one
+    // first, which takes a few seconds: until then the API does not answer
+    // (jnats throws an `IOException` for the timeout), or answers
+    // "JetStream system temporarily unavailable" (status 503), so the
+    // deletion is tried again until a deadline. A stream that is already
+    // gone counts as deleted: a try that timed out may still have gone
+    // through.
+    static void deleteStream(JetStreamManagement jsm, String name) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            try {
+                jsm.deleteStream(name);
+                return;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                    return;
+                }
+                if (e.getErrorCode() != 503 || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+            Thread.sleep(250);
         }
     }
 

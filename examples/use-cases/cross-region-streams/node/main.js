@@ -7,7 +7,7 @@
 // nothing conflicts; the copying happens in the background, across the
 // gateways, and catches up by itself after an interruption. The client
 // side is ordinary `@nats-io/jetstream`.
-import { connect, deadline, deferred, delay, RequestError } from "@nats-io/transport-node";
+import { connect, deadline, deferred, delay, RequestError, TimeoutError } from "@nats-io/transport-node";
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
 
 const REGIONS = ["east", "west", "central"];
@@ -143,9 +143,30 @@ for (const r of ["east", "central"]) {
 //
 // Clean up: delete the streams, the lost region's included (a deletion is
 // the meta group's decision; west's servers learn of it when they return).
+// If the meta group's leader was in west, the six servers left elect a new
+// one first, which takes a few seconds: until then the API does not answer
+// (a `TimeoutError`, or a `RequestError` wrapping one), or answers
+// "JetStream system temporarily unavailable" (status 503), so each deletion
+// is tried again until a deadline. A stream that is already gone counts as
+// deleted: a try that timed out may still have gone through.
+async function deleteStream(name) {
+  const giveUp = performance.now() + 30_000;
+  for (;;) {
+    try {
+      await jsm.east.streams.delete(name);
+      return;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return;
+      const retryable =
+        err instanceof TimeoutError || err instanceof RequestError || (err instanceof JetStreamApiError && err.status === 503);
+      if (!retryable || performance.now() > giveUp) throw err;
+      await delay(250);
+    }
+  }
+}
 for (const r of REGIONS) {
   for (const name of [`GLOBAL_${r.toUpperCase()}`, `ORDERS_${r.toUpperCase()}`]) {
-    await jsm.east.streams.delete(name);
+    await deleteStream(name);
   }
 }
 for (const r of ["east", "central"]) {

@@ -12,8 +12,9 @@ from collections import Counter
 from contextlib import suppress
 
 import nats
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import Placement, StreamSource
-from nats.js.errors import NoStreamResponseError, NotFoundError
+from nats.js.errors import NoStreamResponseError, NotFoundError, ServiceUnavailableError
 
 REGIONS = ("east", "west", "central")
 
@@ -129,10 +130,26 @@ async def main():
     #
     # Clean up: delete the streams, the lost region's included (a deletion
     # is the meta group's decision; west's servers learn of it when they
-    # return).
+    # return). If the meta group's leader was in west, the six servers left
+    # elect a new one first, which takes a few seconds: until then the API
+    # does not answer, or answers "JetStream system temporarily
+    # unavailable", so each deletion is tried again until a deadline. A
+    # stream that is already gone counts as deleted: a try that timed out
+    # may still have gone through.
+    async def delete(name):
+        async with asyncio.timeout(30):
+            while True:
+                try:
+                    await east.delete_stream(name)
+                    return
+                except NotFoundError:
+                    return
+                except (NatsTimeoutError, ServiceUnavailableError):
+                    await asyncio.sleep(0.25)
+
     for r in REGIONS:
         for name in (f"GLOBAL_{r.upper()}", f"ORDERS_{r.upper()}"):
-            await east.delete_stream(name)
+            await delete(name)
     for r in ("east", "central"):
         await clients[r].drain()
 

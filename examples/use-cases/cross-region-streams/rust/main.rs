@@ -216,11 +216,36 @@ async fn main() -> Result<(), async_nats::Error> {
     //
     // Clean up: delete the streams, the lost region's included (a deletion
     // is the meta group's decision; west's servers learn of it when they
-    // return).
+    // return). If the meta group's leader was in west, the six servers left
+    // elect a new one first, which takes a few seconds: until then the API
+    // does not answer (the kind `Request`), or answers "JetStream system
+    // temporarily unavailable" (`CLUSTER_NOT_AVAILABLE`), so each deletion
+    // is tried again until a deadline. A stream that is already gone counts
+    // as deleted: a try that timed out may still have gone through.
     for region in REGIONS {
         let upper = region.to_uppercase();
         for name in [format!("GLOBAL_{upper}"), format!("ORDERS_{upper}")] {
-            east.delete_stream(&name).await?;
+            timeout(Duration::from_secs(30), async {
+                loop {
+                    let err = match east.delete_stream(&name).await {
+                        Ok(_) => return Ok(()),
+                        Err(err) => err,
+                    };
+                    match err.kind() {
+                        DeleteStreamErrorKind::JetStream(api)
+                            if api.error_code() == ErrorCode::STREAM_NOT_FOUND =>
+                        {
+                            return Ok(())
+                        }
+                        DeleteStreamErrorKind::Request => {}
+                        DeleteStreamErrorKind::JetStream(api)
+                            if api.error_code() == ErrorCode::CLUSTER_NOT_AVAILABLE => {}
+                        _ => return Err(err),
+                    }
+                    sleep(Duration::from_millis(250)).await;
+                }
+            })
+            .await??;
         }
     }
     Ok(())
