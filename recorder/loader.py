@@ -44,6 +44,12 @@ RESERVED = {
 # How deep the model's own folders go: category, example, language.
 _UNIT_DEPTH = 3
 
+# Folders a language's own tools write at the top of the tree when a
+# contributor builds there by hand (examples/ holds the Cargo workspace and
+# the npm package): cargo's `target` and npm's `node_modules`. They are
+# never categories, and are not walked.
+TOOL_OUTPUT = frozenset({"target", "node_modules"})
+
 
 def _hidden(name: str) -> bool:
     return name.startswith((".", "_"))
@@ -77,6 +83,8 @@ class _Scan:
                     target = Path(os.path.realpath(entry.path))
                     self.by_holder.setdefault(holder, []).append((Path(entry.path), target))
                 elif entry.is_dir():
+                    if depth == 0 and entry.name in TOOL_OUTPUT:
+                        continue
                     subdirs.append(entry.name)
                     if depth < len(only) and entry.name != only[depth]:
                         continue

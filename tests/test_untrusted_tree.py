@@ -330,6 +330,24 @@ def test_reserved_categories_leave_the_site_intact(tmp_path: Path) -> None:
     assert json.loads((site / "search/search_index.json").read_text())["docs"]
 
 
+def test_cargo_and_npm_output_at_the_top_is_not_a_category(tmp_path: Path) -> None:
+    """A contributor who runs `cargo build` or `npm ci` in examples/ (which
+    holds the Cargo workspace and the npm package) gets target/ and
+    node_modules/ there; before, each was a category "with no meta.yaml"
+    and nbe check failed."""
+    root = scratch(tmp_path)
+    (root / "target/debug/deps").mkdir(parents=True)
+    (root / "target/debug/deps/main.d").write_text("main: main.rs\n")
+    (root / "node_modules/nats/.bin").mkdir(parents=True)
+    (root / "node_modules/nats/.bin/cli").symlink_to(root / "node_modules/nats")
+    result = nbe("--examples", str(root), "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "target" not in result.stdout + result.stderr
+    tree, problems = load(root)
+    assert problems == []
+    assert [c.name for c in tree.categories] == ["cat", "dog"]
+
+
 def test_an_example_named_like_a_site_path_is_fine(tmp_path: Path) -> None:
     """Inside a category, `search`, `assets` or `index` collide with nothing."""
     root = scratch(tmp_path)
