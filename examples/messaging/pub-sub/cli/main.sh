@@ -23,19 +23,32 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 nats pub --quiet weather.oslo "12°C fog"
 echo "published weather.oslo: 12°C fog (nobody subscribed yet)"
 
+# `nats sub --raw` prints nothing when its subscription is in place, so
+# the script asks the server instead. `nats trace weather.oslo` sends a
+# trace message that is routed but never delivered, and lists every
+# subscription that would have received it, by connection name. This
+# function waits, up to five seconds, until the list names the given one.
+wait_for_subscriber() {
+  for _ in {1..50}; do
+    [[ $(nats trace weather.oslo) == *"Client \"$1\""* ]] && return 0
+    sleep 0.1
+  done
+  echo "subscriber $1 never subscribed" >&2
+  return 1
+}
+
 # Start subscriber A. `--raw` makes `nats sub` print each payload alone
 # on its own line, without its usual header, and `--count 2` makes it
-# exit after the second message. Its output is opened as file descriptor
-# 3, so the script can read it one message at a time.
-exec 3< <(nats sub --raw --count 2 weather.oslo)
+# exit after the second message; `--connection-name A` is the name the
+# trace shows. Its output is opened as file descriptor 3, so the script
+# can read it one message at a time.
+exec 3< <(nats sub --raw --count 2 --connection-name A weather.oslo)
 pids+=("$!")
+wait_for_subscriber A
 
 # The fog report is not waiting for A: it was gone before A subscribed.
-# `read -t 1` waits one second for a line and gives up. That second also
-# gives A time to connect and subscribe: `nats sub --raw` prints nothing
-# when its subscription is in place, so a script can only allow it a
-# moment. A only subscribes to `weather.oslo`, so that is the subject of
-# anything it prints.
+# `read -t 1` waits one second for a line and gives up. A only subscribes
+# to `weather.oslo`, so that is the subject of anything it prints.
 if read -r -t 1 data <&3; then
   echo "subscriber A received weather.oslo: $data"
 else
@@ -49,10 +62,10 @@ read -r -t 5 data <&3
 echo "subscriber A received weather.oslo: $data"
 
 # Subscriber B subscribes to the same subject, on file descriptor 4, and
-# exits after one message. Again, give it a moment to subscribe.
-exec 4< <(nats sub --raw --count 1 weather.oslo)
+# exits after one message. Again, wait until the server knows it.
+exec 4< <(nats sub --raw --count 1 --connection-name B weather.oslo)
 pids+=("$!")
-sleep 1
+wait_for_subscriber B
 
 # One publish now reaches both subscribers, each with its own copy. This
 # fan-out lets one event feed a dashboard, an alerting service and an
