@@ -72,7 +72,8 @@ def _judge(example: Example, impl: Implementation, capture: terminal.Capture,
     if capture.timed_out:
         return f"reached its time limit of {example.timeout:g} s and was stopped"
     if capture.cast is None or capture.exit_status is None:
-        return "the terminal session ended before the program finished"
+        why = f" ({capture.ended})" if capture.ended else ""
+        return "the terminal session ended before the program finished" + why
     if capture.exit_status != 0:
         return _status_words(capture.exit_status)
     if _TRACEBACK.search(text) or (crash is not None and crash.search(text)):

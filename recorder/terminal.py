@@ -63,6 +63,7 @@ class Capture:
     flooded: bool
     duration: float  # seconds from the start of the command to its end
     log: str  # what the session printed, when it did not get as far as the command
+    ended: str = ""  # how a session that did not finish ended, for the failure message
 
 
 @dataclass
@@ -80,6 +81,7 @@ class _Session:
     next_key: float = 0.0
     started: float | None = None  # monotonic time of the output-start marker
     finished: bool = False  # the end marker and the next prompt were seen
+    ended: str = ""  # why the read loop stopped before that
     timed_out: bool = False
     flooded: bool = False
     on_output: Callable[[str], None] | None = None
@@ -140,16 +142,21 @@ def _record(command: str, env: dict[str, str], cwd: Path, run_id: str, limit: fl
         _loop(session, master, t0, limit, run_id)
     finally:
         os.close(master)
-        _end(pid)
+        shell = _end(pid)
     recorded = castmod.Cast(_header(), session.events)
     sess = castmod.session(recorded, secret)
+    ended = ""
+    if not session.finished:
+        ended = (f"{session.ended} {time.monotonic() - t0:.1f} s after the shell started, "
+                 f"{'after the command was typed' if session.typed else 'before its prompt'}"
+                 f", {session.size} bytes read; bash {shell}")
     if sess.started is None:
         log = castmod.plain(recorded.output())[-2000:]
-        return Capture(None, "", None, session.timed_out, session.flooded, 0.0, log)
+        return Capture(None, "", None, session.timed_out, session.flooded, 0.0, log, ended)
     end = recorded.events[sess.end_index - 1][0] if sess.end_index else 0.0
     return Capture(_clean(recorded, sess.end_index, secret), castmod.text_of(sess.output),
                    sess.exit_status, session.timed_out, session.flooded,
-                   max(0.0, end - sess.started), "")
+                   max(0.0, end - sess.started), "", ended)
 
 
 def _loop(session: _Session, master: int, t0: float, limit: float, run_id: str) -> None:
@@ -162,6 +169,7 @@ def _loop(session: _Session, master: int, t0: float, limit: float, run_id: str) 
     while not session.finished:
         now = time.monotonic()
         if now > give_up:
+            session.ended = "the recorder gave up waiting"
             break
         if session.to_type and now >= session.next_key:
             os.write(master, session.to_type[0].encode())
@@ -173,8 +181,10 @@ def _loop(session: _Session, master: int, t0: float, limit: float, run_id: str) 
             try:
                 data = os.read(master, 65536)
             except OSError:  # EIO: the shell is gone
+                session.ended = "the terminal closed"
                 break
             if not data:
+                session.ended = "the terminal closed"
                 break
             _take(session, decoder.decode(data), time.monotonic() - t0, len(data))
         if session.started is not None and not stopped:
@@ -213,10 +223,18 @@ def _take(session: _Session, text: str, at: float, size: int) -> None:
             session.finished = True
 
 
-def _end(pid: int) -> None:
+def _end(pid: int) -> str:
     """The shell has done its part: end it and reap it. An interactive bash
     ignores SIGTERM, so this is SIGHUP then SIGKILL, not procs.terminate
-    (whose SIGTERM would only wait out its grace period here)."""
+    (whose SIGTERM would only wait out its grace period here). Returns how
+    the shell had ended, in words, for a session that did not finish."""
+    # Did it end on its own, before being told to?
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return "was already reaped"
+    if done:
+        return _wait_words(status, "before the recorder ended it")
     for sig in (signal.SIGHUP, signal.SIGKILL):
         try:
             os.kill(pid, sig)
@@ -225,12 +243,21 @@ def _end(pid: int) -> None:
         deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
+                done, status = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
-                return
+                return "was already reaped"
             if done:
-                return
+                return _wait_words(status, f"when the recorder sent {signal.Signals(sig).name}")
             time.sleep(0.01)
+    return "did not exit, even after SIGKILL"
+
+
+def _wait_words(status: int, when: str) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        name = signal.Signals(number).name if number in signal.valid_signals() else number
+        return f"was killed by {name} {when}"
+    return f"exited with status {os.waitstatus_to_exitcode(status)} {when}"
 
 
 def _header() -> dict[str, object]:

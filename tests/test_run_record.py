@@ -113,6 +113,30 @@ def test_failing_program_leaves_the_earlier_recording_untouched(examples_copy: P
     assert f"failed   {EXAMPLE}: exited with status 3" in check.stdout
 
 
+# The program's grandparent is the recorded shell (bash -> nbe run -> python).
+KILLS_ITS_SHELL = """import os, signal
+print("ending the shell", flush=True)
+with open(f"/proc/{os.getppid()}/stat") as stat:
+    shell = int(stat.read().rsplit(")", 1)[1].split()[1])
+os.kill(shell, signal.SIGKILL)
+"""
+
+
+def test_a_session_that_ends_early_says_how(examples_copy: Path) -> None:
+    """A shell that dies under the program is one failure that says what the
+    recorder saw: the terminal closing, and how bash ended."""
+    folder = examples_copy / EXAMPLE
+    (folder / "main.py").write_text(KILLS_ITS_SHELL)
+    result = nbe("--examples", str(examples_copy), "record", EXAMPLE)
+    assert result.returncode == 1
+    line = next(line for line in result.stderr.splitlines()
+                if line.startswith(f"--- {EXAMPLE}: "))
+    assert "the terminal session ended before the program finished (the terminal closed" in line
+    assert "after the command was typed" in line
+    assert "bash was killed by SIGKILL before the recorder ended it" in line
+    assert not (folder / "output.txt").exists()
+
+
 SLOW = 'import time\nprint("started", flush=True)\ntime.sleep(60)\n'
 
 
