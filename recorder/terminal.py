@@ -80,6 +80,7 @@ class _Session:
     to_type: str = ""  # what is left to type
     next_key: float = 0.0
     started: float | None = None  # monotonic time of the output-start marker
+    body_at: int = 0  # where the command's output starts in stream
     finished: bool = False  # the end marker and the next prompt were seen
     ended: str = ""  # why the read loop stopped before that
     timed_out: bool = False
@@ -214,11 +215,16 @@ def _take(session: _Session, text: str, at: float, size: int) -> None:
     if session.started is None and _OUTPUT_START in session.stream[look_from:]:
         session.started = time.monotonic()
         at_start = session.stream.find(_OUTPUT_START, look_from) + len(_OUTPUT_START)
+        session.body_at = at_start
         text = session.stream[max(at_start, before):]
     if session.started is not None:
         if session.on_output is not None and text:
             session.on_output(text)
-        done = session.done.search(session.stream, max(0, before - 64 - len(session.secret)))
+        # The end marker is looked for only in the command's output: the
+        # shell also prints one, with the same secret, before its first
+        # prompt, and a short command brings that one within reach.
+        done = session.done.search(session.stream,
+                                   max(session.body_at, before - 64 - len(session.secret)))
         if done and _PROMPT_END in session.stream[done.end():]:
             session.finished = True
 

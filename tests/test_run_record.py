@@ -113,6 +113,24 @@ def test_failing_program_leaves_the_earlier_recording_untouched(examples_copy: P
     assert f"failed   {EXAMPLE}: exited with status 3" in check.stdout
 
 
+def test_the_shortest_command_is_recorded_whole(tmp_path: Path) -> None:
+    """The shell prints an end marker before its first prompt too; with a
+    command as short as `nbe run x/y/c` the recorder took that one for the
+    program's end, and kv/ttl/c failed in CI with an empty output."""
+    root = tmp_path / "examples"
+    (root / "x/y/c").mkdir(parents=True)
+    (root / "meta.yaml").write_text("categories: [x]\n")
+    (root / "x/meta.yaml").write_text("title: X\nexamples: [y]\n")
+    (root / "x/y/meta.yaml").write_text("title: Y\n")
+    (root / "x/y/c/main.c").write_text(
+        '#include <stdio.h>\n#include <unistd.h>\n\n'
+        '// Greets twice, a moment apart.\n'
+        'int main(void) { puts("one"); fflush(stdout); usleep(300000); puts("two"); return 0; }\n')
+    result = nbe("--examples", str(root), "record", "x/y/c")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (root / "x/y/c/output.txt").read_text() == "one\ntwo\n"
+
+
 # The program's grandparent is the recorded shell (bash -> nbe run -> python).
 KILLS_ITS_SHELL = """import os, signal
 print("ending the shell", flush=True)
