@@ -112,8 +112,12 @@ async fn main() -> Result<(), async_nats::Error> {
     );
 
     let reply = client.request("$SRV.INFO.text", "".into()).await?;
-    let info: service::Info = serde_json::from_slice(&reply.payload)?;
+    let mut info: service::Info = serde_json::from_slice(&reply.payload)?;
     println!("INFO: {} - {}", info.name, info.description);
+    // async-nats keeps a service's endpoints in a map, so INFO and STATS
+    // list them in a different order from run to run; sorting them by name
+    // prints them the same way every time.
+    info.endpoints.sort_by(|a, b| a.name.cmp(&b.name));
     for ep in &info.endpoints {
         println!(
             "  endpoint {} on {} (queue group {})",
